@@ -1,0 +1,29 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.ci/runtimes/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    // Atomics and SharedArrayBuffer belong to src/memory/, where the concurrency contract is written.
+    files: ['src/**/*.ts'],
+    ignores: ['src/memory/**'],
+    rules: {
+      'no-restricted-globals': ['error',
+        { name: 'Atomics', message: 'Keep Atomics inside src/memory/.' },
+        { name: 'SharedArrayBuffer', message: 'Keep SharedArrayBuffer inside src/memory/.' }],
+    },
+  },
+  {
+    files: ['**/*.mjs', 'bench/**', 'examples/**'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', performance: 'readonly', setImmediate: 'readonly' } },
+  },
+);
