@@ -1,0 +1,66 @@
+/** Options of parallax-launch, parsed from argv. */
+export interface LaunchArgs {
+  verbose: boolean;
+  eosOnShutdown: boolean;
+  messages: boolean;
+  dryRun: boolean;
+  dot: string | undefined;
+  plugins: string[];
+  help: boolean;
+  description: string;
+}
+
+export const LAUNCH_USAGE = `usage: parallax-launch [-v] [-e] [-m] [--dry-run] [--dot FILE] [--plugin MODULE] "PIPELINE"
+
+  -v, --verbose        print negotiated caps and property changes
+  -e, --eos-on-shutdown  on Ctrl-C send EOS and wait for it, so sinks finish their files
+  -m, --messages       print every bus message
+  --dry-run            parse, build and negotiate; print the graph; run nothing
+  --dot FILE           write a Graphviz graph of elements, pads and negotiated caps
+  --plugin MODULE      load a plugin module (repeatable)
+
+exit status: 0 on EOS, 1 on a runtime error, 2 on a bad pipeline description`;
+
+/** Parses argv (without node and script). The pipeline is every non-option word joined by spaces, as in gst-launch. */
+export function parseLaunchArgs(argv: readonly string[]): LaunchArgs | string {
+  const a: LaunchArgs = { verbose: false, eosOnShutdown: false, messages: false, dryRun: false, dot: undefined, plugins: [], help: false, description: '' };
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (words.length > 0) {
+      words.push(w);
+      continue;
+    }
+    switch (w) {
+      case '-v': case '--verbose': a.verbose = true; break;
+      case '-e': case '--eos-on-shutdown': a.eosOnShutdown = true; break;
+      case '-m': case '--messages': a.messages = true; break;
+      case '--dry-run': a.dryRun = true; break;
+      case '-h': case '--help': a.help = true; break;
+      case '--dot':
+      case '--plugin': {
+        const v = argv[++i];
+        if (v === undefined) return `${w} needs a value`;
+        if (w === '--dot') a.dot = v;
+        else a.plugins.push(v);
+        break;
+      }
+      default:
+        if (w.startsWith('-') && w.length > 1 && !w.includes(' ')) return `unknown option ${w}`;
+        words.push(w);
+    }
+  }
+  a.description = words.join(' ');
+  return a;
+}
+
+/** 0:00:01.234567890 — GStreamer's time format. */
+export function formatTime(ns: number): string {
+  if (ns < 0) return 'none';
+  const total = Math.floor(ns);
+  const h = Math.floor(total / 3.6e12);
+  const m = Math.floor((total % 3.6e12) / 6e10);
+  const s = Math.floor((total % 6e10) / 1e9);
+  const frac = String(total % 1e9).padStart(9, '0');
+  return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${frac}`;
+}

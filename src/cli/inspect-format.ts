@@ -1,0 +1,53 @@
+import { describePropertyType, formatPropertyValue } from '../element/property.js';
+import { padTemplatesOf } from '../element/element.js';
+import type { Registry } from '../registry/registry.js';
+import { didYouMean } from '../registry/suggest.js';
+
+/** The element list, grouped by classification, as `parallax-inspect` prints it. */
+export function formatElementList(registry: Registry): string {
+  const groups = new Map<string, string[]>();
+  for (const e of registry.list()) {
+    const cls = e.elementClass.metadata.classification;
+    const list = groups.get(cls) ?? [];
+    list.push(`  ${e.factory.padEnd(14)} ${e.elementClass.metadata.description}`);
+    groups.set(cls, list);
+  }
+  const out: string[] = [];
+  for (const cls of [...groups.keys()].sort()) out.push(`${cls}:`, ...groups.get(cls)!, '');
+  out.push(`Total: ${registry.list().length} elements`);
+  return out.join('\n') + '\n';
+}
+
+/** Everything about one element, or undefined (with a hint) when it does not exist. */
+export function formatElementDetails(registry: Registry, factory: string): { text: string } | { error: string } {
+  const entry = registry.get(factory);
+  if (entry === undefined) return { error: `No such element "${factory}"${didYouMean(factory, registry.factories())}` };
+  const m = entry.elementClass.metadata;
+  const out = [
+    'Factory Details:',
+    `  Name:            ${m.factory}`,
+    `  Classification:  ${m.classification}`,
+    `  Description:     ${m.description}`,
+    `  Example:         ${m.example}`,
+    `  Affinity:        ${m.affinity}${m.rtSafe ? ' (real-time safe)' : ''}`,
+    `  Module:          ${entry.module}`,
+    '',
+    'Pad Templates:',
+  ];
+  for (const t of padTemplatesOf(m)) {
+    out.push(`  ${t.direction.toUpperCase()} template: '${t.name}'`, `    Availability: ${t.presence}`, `    Capabilities:`);
+    const caps = t.caps.toString().split('; ');
+    for (const c of caps) out.push(`      ${c}`);
+    out.push('');
+  }
+  out.push('Element Properties:');
+  const names = Object.keys(m.properties).sort();
+  if (names.length === 0) out.push('  none');
+  for (const name of names) {
+    const p = m.properties[name]!;
+    const flags = p.readonly ? 'readable' : `readable, writable${p.mutable ? ', changeable while running' : ''}`;
+    out.push(`  ${name.padEnd(22)}: ${p.description}`, `${' '.repeat(26)}flags: ${flags}`,
+      `${' '.repeat(26)}${describePropertyType(p)}. Default: ${formatPropertyValue(p.default)}`);
+  }
+  return { text: out.join('\n') + '\n' };
+}

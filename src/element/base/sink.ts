@@ -1,0 +1,121 @@
+import type { Buffer } from '../buffer.js';
+import { Element } from '../element.js';
+import type { Event } from '../event.js';
+import { FlowResult } from '../flow.js';
+import type { Pad } from '../pad.js';
+import type { PropertySchema } from '../property.js';
+
+/** GStreamer's basesink properties that every sink here has. */
+export const SINK_PROPERTIES: PropertySchema = {
+  sync: { type: 'bool', default: false, description: 'Render each buffer when the pipeline clock reaches its timestamp', mutable: true },
+  'ts-offset': { type: 'int', default: 0, min: -2147483648, description: 'Nanoseconds added to every timestamp before syncing', mutable: true },
+};
+
+/**
+ * Base class of sinks: fill in `render()`. The base class syncs to the clock when `sync=true`,
+ * counts EOS, and serializes renders that return a promise (async I/O sinks) so buffers are
+ * written in order and upstream waits while a write is in flight.
+ *
+ * A render that fails later (an async write) is reported by the next `chain` call.
+ */
+export abstract class Sink extends Element {
+  private inflight: Promise<void> | null = null;
+  private pendingFlow: FlowResult = FlowResult.OK;
+  protected eosReached = false;
+
+  /** Renders one buffer. The base class releases it afterwards. */
+  protected abstract render(buf: Buffer): FlowResult | Promise<FlowResult>;
+
+  /** Hook: EOS arrived, after every render finished. May flush and close asynchronously. */
+  protected onEos(): void | Promise<void> {}
+
+  override start(): void | Promise<void> {
+    this.inflight = null;
+    this.pendingFlow = FlowResult.OK;
+    this.eosReached = false;
+  }
+
+  override chain(_pad: Pad, buf: Buffer): FlowResult {
+    if (this.pendingFlow !== FlowResult.OK || this.eosReached) {
+      buf.release();
+      return this.eosReached ? FlowResult.EOS : this.pendingFlow;
+    }
+    if (this.inflight !== null) {
+      this.track(this.inflight.then(() => this.renderNow(buf)));
+      return FlowResult.OK;
+    }
+    if (this.metadata.properties['sync'] !== undefined && this.bool('sync') && buf.pts >= 0) {
+      const ctx = this.context;
+      const due = ctx.baseTime + buf.pts + this.num('ts-offset');
+      if (ctx.clock.now() < due) {
+        this.track(ctx.clock.waitUntil(due).then((reached) => (reached ? this.renderNow(buf) : buf.release())));
+        return FlowResult.OK;
+      }
+    }
+    return this.renderNow(buf) ?? FlowResult.OK;
+  }
+
+  /** Renders and releases. Returns the result when synchronous; tracks it when not. */
+  private renderNow(buf: Buffer): FlowResult | undefined {
+    let r: FlowResult | Promise<FlowResult>;
+    try {
+      r = this.render(buf);
+    } catch (e) {
+      buf.release();
+      return (this.pendingFlow = this.error(`render failed: ${e instanceof Error ? e.message : String(e)}`, e));
+    }
+    if (typeof r === 'number') {
+      buf.release();
+      if (r !== FlowResult.OK) this.pendingFlow = r;
+      return r;
+    }
+    this.track(r.then(
+      (res) => {
+        buf.release();
+        if (res !== FlowResult.OK) this.pendingFlow = res;
+      },
+      (e: unknown) => {
+        buf.release();
+        this.pendingFlow = this.error(`render failed: ${e instanceof Error ? e.message : String(e)}`, e);
+      },
+    ));
+    return undefined;
+  }
+
+  /** Remembers an in-flight render and makes upstream wait for it. */
+  private track(p: Promise<unknown>): void {
+    const done: Promise<void> = p.then(() => {
+      if (this.inflight === done) this.inflight = null;
+    });
+    this.inflight = done;
+    this.context.blockUpstream(done);
+  }
+
+  override sinkEvent(pad: Pad, ev: Event): boolean {
+    if (ev.type === 'caps') {
+      pad.caps = ev.caps;
+      return this.setCaps(pad, ev.caps);
+    }
+    if (ev.type === 'eos') {
+      if (this.eosReached) return true;
+      this.eosReached = true;
+      const finish = async (): Promise<void> => {
+        if (this.inflight !== null) await this.inflight;
+        try {
+          await this.onEos();
+        } catch (e) {
+          this.error(`finishing at EOS failed: ${e instanceof Error ? e.message : String(e)}`, e);
+          return;
+        }
+        this.context.sinkReachedEos(this);
+      };
+      this.context.blockUpstream(finish());
+      return true;
+    }
+    if (ev.type === 'flush-stop') {
+      this.eosReached = false;
+      this.pendingFlow = FlowResult.OK;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,21 @@
+import type { PadTemplateSpec } from './pad-template.js';
+import type { PropertySchema } from './property.js';
+
+/** Where an element prefers to run: on the event loop, on a data thread, or wherever the scheduler sees fit. */
+export type Affinity = 'async' | 'realtime' | 'auto';
+
+/** What `parallax-inspect` prints and what the registry knows about an element without running it. */
+export interface ElementMetadata {
+  /** The name used in launch strings: "fakesrc". */
+  readonly factory: string;
+  /** "Source/Testing", "Filter/Effect/Audio" … in GStreamer's style. */
+  readonly classification: string;
+  readonly description: string;
+  /** A launch line that shows the element at work; a test runs every one. */
+  readonly example: string;
+  readonly padTemplates: readonly PadTemplateSpec[];
+  readonly properties: PropertySchema;
+  readonly affinity: Affinity;
+  /** No allocation and no blocking in the hot path: may run on a data thread. */
+  readonly rtSafe: boolean;
+}

@@ -1,0 +1,442 @@
+import { Buffer } from '../../element/buffer.js';
+import { Element } from '../../element/element.js';
+import { Events, isSerialized, type Event } from '../../element/event.js';
+import { FlowResult } from '../../element/flow.js';
+import type { ElementMetadata } from '../../element/metadata.js';
+import type { Pad } from '../../element/pad.js';
+import type { PropertyValue } from '../../element/property.js';
+import type { TaskDriver } from '../../exec/streaming-task.js';
+import { Ring } from './ring.js';
+
+const LEAKY_NO = 0;
+const LEAKY_UPSTREAM = 1;
+const LEAKY_DOWNSTREAM = 2;
+const LEAKY: Record<string, number> = { no: LEAKY_NO, upstream: LEAKY_UPSTREAM, downstream: LEAKY_DOWNSTREAM };
+
+type Item = Buffer | Event;
+
+/**
+ * `fakesrc num-buffers=100 ! queue max-size-buffers=10 ! fakesink`
+ *
+ * Classification: Generic.
+ *
+ * A FIFO of buffers and serialized events, and a streaming-task boundary, after GStreamer's queue:
+ * upstream's task pushes into it (`chain`), and the queue's own task (`produce`/`deliver`) pushes
+ * out of it, so a slow branch does not stall its upstream.
+ *
+ * Limits (`max-size-buffers`, `max-size-bytes`, `max-size-time`, 0 = unlimited) are never exceeded,
+ * except that an empty queue always takes one buffer. When a buffer does not fit:
+ * - `leaky=no`: the buffer is held aside (not counted) and upstream waits (`blockUpstream`) until
+ *   it fits; nothing is lost;
+ * - `leaky=upstream`: the new buffer is dropped;
+ * - `leaky=downstream`: the oldest buffers are dropped until it fits.
+ * Drops are counted in the `dropped` read-out. `min-threshold-*` hold buffers back until that much
+ * is queued (or EOS arrived). The time level is the span from the oldest queued timestamp to the
+ * end of the newest one.
+ *
+ * Events: serialized events (stream-start, caps, segment, EOS, serialized custom) keep their place
+ * among the buffers; flush-start empties the queue and wakes upstream; flush-stop resumes.
+ * With `silent=false`, `overrun` and `underrun` element messages are posted.
+ *
+ * Event-loop only. `chain` and `produce` allocate nothing per buffer but the promise a waiting side
+ * needs (an empty queue's consumer, a full queue's producer).
+ */
+export class Queue extends Element implements TaskDriver {
+  static readonly metadata: ElementMetadata = {
+    factory: 'queue',
+    classification: 'Generic',
+    description: 'Simple data queue',
+    example: 'fakesrc num-buffers=100 ! queue max-size-buffers=10 ! fakesink',
+    padTemplates: [
+      { name: 'sink', direction: 'sink', presence: 'always' },
+      { name: 'src', direction: 'src', presence: 'always' },
+    ],
+    properties: {
+      'max-size-buffers': { type: 'uint64', default: 200, max: 4294967295, mutable: true, description: 'Max. number of buffers in the queue (0=disable)' },
+      'max-size-bytes': { type: 'uint64', default: 10485760, max: 4294967295, mutable: true, description: 'Max. amount of data in the queue (bytes, 0=disable)' },
+      'max-size-time': { type: 'uint64', default: 1_000_000_000, mutable: true, description: 'Max. amount of data in the queue (in ns, 0=disable)' },
+      'min-threshold-buffers': { type: 'uint64', default: 0, max: 4294967295, mutable: true, description: 'Min. number of buffers in the queue to allow reading (0=disable)' },
+      'min-threshold-bytes': { type: 'uint64', default: 0, max: 4294967295, mutable: true, description: 'Min. amount of data in the queue to allow reading (bytes, 0=disable)' },
+      'min-threshold-time': { type: 'uint64', default: 0, mutable: true, description: 'Min. amount of data in the queue to allow reading (in ns, 0=disable)' },
+      leaky: {
+        type: 'enum', default: 'no', mutable: true, description: 'Where the queue leaks, if at all',
+        values: [
+          { nick: 'no', value: LEAKY_NO, description: 'Not Leaky' },
+          { nick: 'upstream', value: LEAKY_UPSTREAM, description: 'Leaky on upstream (new buffers)' },
+          { nick: 'downstream', value: LEAKY_DOWNSTREAM, description: 'Leaky on downstream (old buffers)' },
+        ],
+      },
+      silent: { type: 'bool', default: true, mutable: true, description: "Don't post overrun/underrun element messages (GStreamer's default is false; here they are bus traffic, so off by default)" },
+      'flush-on-eos': { type: 'bool', default: false, mutable: true, description: 'Discard all data in the queue when an EOS event is received' },
+      'current-level-buffers': { type: 'uint64', default: 0, readonly: true, description: 'Current number of buffers in the queue' },
+      'current-level-bytes': { type: 'uint64', default: 0, readonly: true, description: 'Current amount of data in the queue (bytes)' },
+      'current-level-time': { type: 'uint64', default: 0, readonly: true, description: 'Current amount of data in the queue (in ns)' },
+      dropped: { type: 'uint64', default: 0, readonly: true, description: 'Buffers dropped by a leaky queue since start' },
+    },
+    affinity: 'async',
+    rtSafe: false,
+  };
+
+  private ring = new Ring<Item>(256);
+  /** Items that arrived while the queue was full (leaky=no): not counted in the levels. */
+  private readonly pending = new Ring<Item>(16);
+  private spaceFreed: Promise<void> | null = null;
+  private wakeProducer: (() => void) | null = null;
+  private wakeConsumer: ((item: Item | FlowResult) => void) | null = null;
+
+  private maxBuffers = 200;
+  private maxBytes = 10485760;
+  private maxTime = 1e9;
+  private minBuffers = 0;
+  private minBytes = 0;
+  private minTime = 0;
+  private leaky = LEAKY_NO;
+  private silent = true;
+  private flushOnEos = false;
+
+  private curBuffers = 0;
+  private curBytes = 0;
+  private curTime = 0;
+  /** End (pts + duration) of the newest timed buffer that came in; -1 none. */
+  private sinkTime = -1;
+  /** Start of the time span still queued; -1 none. */
+  private srcTime = -1;
+  private droppedCount = 0;
+
+  /** What downstream last said; anything but OK is returned to upstream from then on. */
+  private srcResult: FlowResult = FlowResult.OK;
+  private flushing = false;
+  private eosQueued = false;
+  private eosPushed = false;
+  private srcPadCache: Pad | null = null;
+
+  get srcPad(): Pad {
+    return (this.srcPadCache ??= this.pad('src')!);
+  }
+
+  /** Buffers dropped by leaking since start. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  override start(): void {
+    this.maxBuffers = this.num('max-size-buffers');
+    this.maxBytes = this.num('max-size-bytes');
+    this.maxTime = this.num('max-size-time');
+    this.minBuffers = this.num('min-threshold-buffers');
+    this.minBytes = this.num('min-threshold-bytes');
+    this.minTime = this.num('min-threshold-time');
+    this.leaky = LEAKY[this.str('leaky')] ?? LEAKY_NO;
+    this.silent = this.bool('silent');
+    this.flushOnEos = this.bool('flush-on-eos');
+    this.releaseAll();
+    if (this.ring.length === 0 && this.maxBuffers > 0) this.ring = new Ring<Item>(Math.min(this.maxBuffers + 16, 4096));
+    this.droppedCount = 0;
+    this.srcResult = FlowResult.OK;
+    this.flushing = false;
+    this.eosQueued = false;
+    this.eosPushed = false;
+  }
+
+  override stop(): void {
+    this.releaseAll();
+  }
+
+  /** The pipeline is stopping: the consumer's wait ends with FLUSHING, upstream is released. */
+  override unblock(): void {
+    this.srcResult = FlowResult.FLUSHING;
+    this.releaseAll();
+    const c = this.wakeConsumer;
+    this.wakeConsumer = null;
+    c?.(FlowResult.FLUSHING);
+  }
+
+  protected override propertyChanged(name: string, value: PropertyValue): void {
+    switch (name) {
+      case 'max-size-buffers': this.maxBuffers = value as number; break;
+      case 'max-size-bytes': this.maxBytes = value as number; break;
+      case 'max-size-time': this.maxTime = value as number; break;
+      case 'min-threshold-buffers': this.minBuffers = value as number; break;
+      case 'min-threshold-bytes': this.minBytes = value as number; break;
+      case 'min-threshold-time': this.minTime = value as number; break;
+      case 'leaky': this.leaky = LEAKY[value as string] ?? LEAKY_NO; break;
+      case 'silent': this.silent = value as boolean; break;
+      case 'flush-on-eos': this.flushOnEos = value as boolean; break;
+      default: return;
+    }
+    if (this.state === 'running') {
+      this.admitPending();
+      this.feedConsumer();
+    }
+  }
+
+  protected override readProperty(name: string): PropertyValue | undefined {
+    switch (name) {
+      case 'current-level-buffers': return this.curBuffers;
+      case 'current-level-bytes': return this.curBytes;
+      case 'current-level-time': return this.curTime;
+      case 'dropped': return this.droppedCount;
+      default: return undefined;
+    }
+  }
+
+  // ---- input side: upstream's streaming task ------------------------------------------------
+
+  override chain(_pad: Pad, buf: Buffer): FlowResult {
+    if (this.flushing) {
+      buf.release();
+      return FlowResult.FLUSHING;
+    }
+    if (this.srcResult !== FlowResult.OK || this.eosQueued) {
+      buf.release();
+      return this.srcResult !== FlowResult.OK ? this.srcResult : FlowResult.EOS;
+    }
+    if (this.pending.length > 0) {
+      this.pending.push(buf);
+      this.blockUpstream();
+      return FlowResult.OK;
+    }
+    if (!this.fits(buf)) {
+      if (!this.silent) this.post('overrun');
+      if (this.leaky === LEAKY_UPSTREAM) {
+        buf.release();
+        this.droppedCount++;
+        return FlowResult.OK;
+      }
+      if (this.leaky === LEAKY_DOWNSTREAM) {
+        while (!this.fits(buf) && this.dropOldest());
+      } else {
+        this.pending.push(buf);
+        this.blockUpstream();
+        return FlowResult.OK;
+      }
+    }
+    this.enqueueBuffer(buf);
+    this.feedConsumer();
+    return FlowResult.OK;
+  }
+
+  override sinkEvent(pad: Pad, ev: Event): boolean {
+    switch (ev.type) {
+      case 'flush-start':
+        this.flushing = true;
+        this.releaseAll();
+        return this.forwardDownstream(ev);
+      case 'flush-stop':
+        this.flushing = false;
+        this.releaseAll();
+        this.srcResult = FlowResult.OK;
+        this.eosQueued = false;
+        this.eosPushed = false;
+        return this.forwardDownstream(ev);
+      case 'caps':
+        pad.caps = ev.caps;
+        break;
+      default:
+        break;
+    }
+    if (!isSerialized(ev)) return this.forwardDownstream(ev);
+    if (this.flushing) return false;
+    if (this.srcResult !== FlowResult.OK || this.eosQueued) return ev.type === 'eos' && (this.eosQueued || this.srcResult === FlowResult.EOS);
+    if (ev.type === 'eos') {
+      this.eosQueued = true;
+      if (this.flushOnEos) this.dropQueuedBuffers();
+    }
+    if (this.pending.length > 0) {
+      this.pending.push(ev);
+      this.blockUpstream();
+    } else {
+      this.ring.push(ev);
+      this.feedConsumer();
+    }
+    return true;
+  }
+
+  // ---- output side: the queue's own streaming task ------------------------------------------
+
+  produce(): Item | FlowResult | Promise<Item | FlowResult> {
+    if (this.srcResult !== FlowResult.OK) return this.srcResult;
+    if (this.canDequeue()) return this.dequeue();
+    if (!this.silent && this.ring.length === 0) this.post('underrun');
+    return new Promise<Item | FlowResult>((resolve) => (this.wakeConsumer = resolve));
+  }
+
+  deliver(item: Item): FlowResult {
+    if (item instanceof Buffer) {
+      const r = this.srcPad.push(item);
+      if (r !== FlowResult.OK && this.srcResult === FlowResult.OK) this.srcResult = r;
+      return r;
+    }
+    if (item.type === 'caps') this.srcPad.caps = item.caps;
+    if (item.type === 'eos') {
+      this.eosPushed = true;
+      this.srcPad.pushEvent(item);
+      return FlowResult.EOS;
+    }
+    this.srcPad.pushEvent(item);
+    return FlowResult.OK;
+  }
+
+  finish(result: FlowResult): void {
+    if (this.srcResult === FlowResult.OK) this.srcResult = result;
+    if (result === FlowResult.EOS && !this.eosPushed) {
+      this.eosPushed = true;
+      this.srcPad.pushEvent(Events.eos());
+    }
+    this.releaseAll();
+  }
+
+  // ---- levels -------------------------------------------------------------------------------
+
+  private fits(buf: Buffer): boolean {
+    if (this.curBuffers === 0) return true;
+    if (this.maxBuffers > 0 && this.curBuffers + 1 > this.maxBuffers) return false;
+    if (this.maxBytes > 0 && this.curBytes + buf.size > this.maxBytes) return false;
+    if (this.maxTime > 0) {
+      const pts = buf.pts;
+      if (pts >= 0 && this.srcTime >= 0) {
+        const d = buf.duration;
+        if (pts + (d > 0 ? d : 0) - this.srcTime > this.maxTime) return false;
+      }
+    }
+    return true;
+  }
+
+  private belowMinThreshold(): boolean {
+    return (this.minBuffers > 0 && this.curBuffers < this.minBuffers) ||
+      (this.minBytes > 0 && this.curBytes < this.minBytes) ||
+      (this.minTime > 0 && this.curTime < this.minTime);
+  }
+
+  private canDequeue(): boolean {
+    const head = this.ring.peek();
+    if (head === undefined) return false;
+    if (!(head instanceof Buffer) || this.eosQueued || this.pending.length > 0) return true;
+    return !this.belowMinThreshold();
+  }
+
+  private enqueueBuffer(buf: Buffer): void {
+    const pts = buf.pts;
+    if (pts >= 0) {
+      if (this.curBuffers === 0 || this.srcTime < 0) this.srcTime = pts;
+      const d = buf.duration;
+      this.sinkTime = pts + (d > 0 ? d : 0);
+    }
+    this.curBuffers++;
+    this.curBytes += buf.size;
+    this.updateTime();
+    this.ring.push(buf);
+  }
+
+  /** Accounts for a buffer leaving the queue (delivered or leaked). */
+  private account(buf: Buffer): void {
+    this.curBuffers--;
+    this.curBytes -= buf.size;
+    const pts = buf.pts;
+    if (pts >= 0) {
+      const d = buf.duration;
+      this.srcTime = pts + (d > 0 ? d : 0);
+    }
+    if (this.curBuffers === 0) this.srcTime = this.sinkTime;
+    this.updateTime();
+  }
+
+  private updateTime(): void {
+    const t = this.sinkTime >= 0 && this.srcTime >= 0 ? this.sinkTime - this.srcTime : 0;
+    this.curTime = t > 0 ? t : 0;
+  }
+
+  private dequeue(): Item {
+    const item = this.ring.shift()!;
+    if (item instanceof Buffer) {
+      this.account(item);
+      if (this.pending.length > 0) this.admitPending();
+    }
+    return item;
+  }
+
+  /** leaky=downstream: drops the oldest queued buffer (events keep their place). */
+  private dropOldest(): boolean {
+    for (let i = 0; i < this.ring.length; i++) {
+      if (this.ring.at(i) instanceof Buffer) {
+        const buf = this.ring.removeAt(i) as Buffer;
+        this.account(buf);
+        buf.release();
+        this.droppedCount++;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Moves held items into the queue while they fit; wakes upstream once all are in. */
+  private admitPending(): void {
+    for (let head = this.pending.peek(); head !== undefined; head = this.pending.peek()) {
+      if (head instanceof Buffer) {
+        if (!this.fits(head)) break;
+        this.pending.shift();
+        this.enqueueBuffer(head);
+      } else {
+        this.pending.shift();
+        this.ring.push(head);
+      }
+    }
+    if (this.pending.length === 0) this.releaseProducer();
+  }
+
+  private blockUpstream(): void {
+    if (this.spaceFreed === null) this.spaceFreed = new Promise<void>((resolve) => (this.wakeProducer = resolve));
+    this.context.blockUpstream(this.spaceFreed);
+  }
+
+  private releaseProducer(): void {
+    const w = this.wakeProducer;
+    this.wakeProducer = null;
+    this.spaceFreed = null;
+    w?.();
+  }
+
+  /** Hands the next item to a waiting consumer task. */
+  private feedConsumer(): void {
+    if (this.wakeConsumer === null || !this.canDequeue()) return;
+    const w = this.wakeConsumer;
+    this.wakeConsumer = null;
+    w(this.dequeue());
+  }
+
+  private dropQueuedBuffers(): void {
+    const keep = new Ring<Item>(16);
+    this.ring.drain((it) => (it instanceof Buffer ? it.release() : keep.push(it)));
+    this.ring = keep;
+    this.resetLevels();
+  }
+
+  /** Releases every queued and held buffer and wakes upstream. */
+  private releaseAll(): void {
+    this.ring.drain(releaseItem);
+    this.pending.drain(releaseItem);
+    this.resetLevels();
+    this.releaseProducer();
+  }
+
+  private resetLevels(): void {
+    this.curBuffers = 0;
+    this.curBytes = 0;
+    this.curTime = 0;
+    this.sinkTime = -1;
+    this.srcTime = -1;
+  }
+
+  private post(name: 'overrun' | 'underrun'): void {
+    this.context.post({
+      type: 'element', source: this.name, name,
+      data: { 'current-level-buffers': this.curBuffers, 'current-level-bytes': this.curBytes, 'current-level-time': this.curTime },
+    });
+  }
+}
+
+function releaseItem(item: Item): void {
+  if (item instanceof Buffer) item.release();
+}
+
+export default Queue;

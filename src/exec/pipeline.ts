@@ -1,0 +1,282 @@
+import { ParallaxError } from '../errors.js';
+import { Allocator } from '../memory/allocator.js';
+import { copyStats } from '../memory/copy-counter.js';
+import type { Clock } from '../element/clock.js';
+import type { ElementContext } from '../element/context.js';
+import type { Element } from '../element/element.js';
+import type { BusMessage, PipelineState } from '../element/message.js';
+import { FlowResult, flowName } from '../element/flow.js';
+import { negotiate } from '../graph/negotiate.js';
+import { Bus } from './bus.js';
+import { MonotonicClock } from './clock.js';
+import { checkTransition } from './states.js';
+import { StreamingTask, type TaskDriver } from './streaming-task.js';
+import { validateLinks } from './validate.js';
+import { Events } from '../element/event.js';
+
+export interface RunOptions {
+  /** Aborting stops the pipeline; `run()` then rejects with code ABORTED. */
+  readonly signal?: AbortSignal;
+}
+
+export interface PipelineStats {
+  readonly state: PipelineState;
+  readonly bytesCopied: number;
+  readonly pools: ReturnType<Allocator['stats']>;
+  readonly elements: Readonly<Record<string, { readonly buffersOut: number; readonly bytesOut: number }>>;
+}
+
+function isTaskDriver(el: Element): el is Element & TaskDriver {
+  return typeof (el as Partial<TaskDriver>).produce === 'function';
+}
+
+/**
+ * A pipeline: elements, their links, a bus, a clock, and the event-loop executor that runs them.
+ * Build one from a launch string (`parseLaunch` in graph/) or element by element.
+ *
+ * Thread contract: every method runs on the event loop that created the pipeline.
+ */
+export class Pipeline {
+  readonly bus = new Bus();
+  readonly allocator = new Allocator();
+  readonly elements: Element[] = [];
+  clock: Clock = new MonotonicClock();
+  private currentState: PipelineState = 'suspended';
+  private tasks: { task: StreamingTask; done: Promise<void> }[] = [];
+  private baseTime = 0;
+  private pausedAt = -1;
+  private eosSinks = new Set<Element>();
+  private sinks: Element[] = [];
+  private firstError: Error | null = null;
+  private readonly copiesAtStart = copyStats().bytesCopied;
+  private stopping: Promise<void> | null = null;
+
+  private readonly context: ElementContext;
+
+  constructor(readonly name = 'pipeline0') {
+    // Getters, so elements always see the current clock and base time without re-attaching.
+    const pipeline = this;
+    this.context = {
+      allocator: this.allocator,
+      get clock(): Clock { return pipeline.clock; },
+      get baseTime(): number { return pipeline.baseTime; },
+      post: (msg) => this.post(msg),
+      blockUpstream: (p) => StreamingTask.current?.block(p),
+      sinkReachedEos: (sink) => this.sinkReachedEos(sink),
+    };
+  }
+
+  get state(): PipelineState {
+    return this.currentState;
+  }
+
+  /** Adds elements; names must be unique. */
+  add(...els: Element[]): this {
+    for (const el of els) {
+      if (this.elements.some((e) => e.name === el.name)) {
+        throw new ParallaxError('BAD_LINK', `${this.name} already has an element named ${el.name}`);
+      }
+      this.elements.push(el);
+      el.attach(this.context);
+    }
+    return this;
+  }
+
+  /** The element named `name`, or undefined. */
+  get(name: string): Element | undefined {
+    return this.elements.find((e) => e.name === name);
+  }
+
+  /** Suspended → Idle: validates links, negotiates caps, opens resources. */
+  async prepare(): Promise<void> {
+    checkTransition(this.currentState, 'prepare');
+    if (this.currentState === 'idle') return;
+    validateLinks(this.elements);
+    for (const el of this.elements) for (const p of el.pads) p.caps = null;
+    negotiate(this.elements);
+    for (const el of this.elements) {
+      for (const p of el.srcPads) if (p.caps !== null) this.bus.post({ type: 'caps', source: el.name, pad: p.fullName, caps: p.caps });
+    }
+    const started: Element[] = [];
+    try {
+      for (const el of this.elements) {
+        el.state = 'idle';
+        await el.start();
+        started.push(el);
+      }
+    } catch (e) {
+      for (const el of started.reverse()) await safely(() => el.stop());
+      for (const el of this.elements) el.state = 'suspended';
+      const failed = this.elements[started.length];
+      throw new ParallaxError('ELEMENT_ERROR', `${failed?.name ?? 'an element'} failed to start: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    this.setState('idle');
+  }
+
+  /** Idle → Running (preparing first when suspended): starts the streaming tasks. */
+  async activate(): Promise<void> {
+    checkTransition(this.currentState, 'activate');
+    if (this.currentState === 'running') return;
+    if (this.currentState === 'suspended') await this.prepare();
+    if (this.pausedAt >= 0) {
+      this.baseTime += this.clock.now() - this.pausedAt;
+      this.pausedAt = -1;
+      for (const el of this.elements) el.state = 'running';
+      this.setState('running');
+      for (const t of this.tasks) t.task.resume();
+      return;
+    }
+    this.baseTime = this.clock.now();
+    this.firstError = null;
+    this.eosSinks = new Set();
+    this.sinks = this.elements.filter((el) => el.srcPads.length === 0 && el.sinkPads.length > 0);
+    for (const el of this.elements) el.state = 'running';
+    this.setState('running');
+    for (const el of this.elements) {
+      if (!isTaskDriver(el)) continue;
+      const task = new StreamingTask(el);
+      const done = task.run().then(
+        (r) => this.taskEnded(el, r),
+        (e: unknown) => this.taskEnded(el, FlowResult.ERROR, e),
+      );
+      this.tasks.push({ task, done });
+    }
+  }
+
+  /** Running → Idle, keeping every resource; `activate()` resumes. */
+  pause(): void {
+    checkTransition(this.currentState, 'pause');
+    if (this.currentState === 'idle') return;
+    for (const t of this.tasks) t.task.pause();
+    this.pausedAt = this.clock.now();
+    for (const el of this.elements) el.state = 'idle';
+    this.setState('idle');
+  }
+
+  /** Any state → Suspended: stops the tasks and frees every resource. Safe to call twice. */
+  async suspend(): Promise<void> {
+    checkTransition(this.currentState, 'suspend');
+    await this.teardown();
+    if (this.currentState !== 'suspended') this.setState('suspended');
+  }
+
+  /**
+   * Sends EOS into every source, as `parallax-launch -e` does on Ctrl-C, so sinks can finish
+   * their files. The pipeline then posts `eos` as usual.
+   */
+  async sendEos(): Promise<void> {
+    if (this.currentState !== 'running') return;
+    const sources = this.tasks.filter((t) => (t.task.driver as unknown as Element).sinkPads.length === 0);
+    for (const t of sources) t.task.stop();
+    await Promise.all(sources.map((t) => t.done));
+    for (const t of sources) {
+      const el = t.task.driver as unknown as Element;
+      for (const p of el.srcPads) p.pushEvent(Events.eos());
+    }
+  }
+
+  /**
+   * Runs to the end: activates, waits for EOS or an error, then suspends.
+   * Rejects with the first error posted, or ABORTED when `signal` fires.
+   */
+  async run(options: RunOptions = {}): Promise<void> {
+    const { signal } = options;
+    if (signal?.aborted) throw new ParallaxError('ABORTED', `${this.name} was aborted before it ran`);
+    const outcome = new Promise<Error | null>((resolve) => {
+      const offEos = this.bus.on('eos', (m) => m.source === this.name && finish(null));
+      const offErr = this.bus.on('error', (m) => finish(m.error));
+      const onAbort = (): void => finish(new ParallaxError('ABORTED', `${this.name} was aborted`, { cause: signal?.reason }));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      function finish(e: Error | null): void {
+        offEos();
+        offErr();
+        signal?.removeEventListener('abort', onAbort);
+        resolve(e);
+      }
+    });
+    try {
+      await this.activate();
+    } catch (e) {
+      await this.suspend().catch(() => {});
+      throw e;
+    }
+    const err = await outcome;
+    await this.suspend();
+    if (err !== null) throw err;
+  }
+
+  stats(): PipelineStats {
+    const elements: Record<string, { buffersOut: number; bytesOut: number }> = {};
+    for (const el of this.elements) {
+      let buffersOut = 0;
+      let bytesOut = 0;
+      for (const p of el.srcPads) {
+        buffersOut += p.buffers;
+        bytesOut += p.bytes;
+      }
+      elements[el.name] = { buffersOut, bytesOut };
+    }
+    return { state: this.currentState, bytesCopied: copyStats().bytesCopied - this.copiesAtStart, pools: this.allocator.stats(), elements };
+  }
+
+  private sinkReachedEos(sink: Element): void {
+    this.eosSinks.add(sink);
+    if (this.currentState === 'running' && this.sinks.every((s) => this.eosSinks.has(s))) {
+      this.bus.post({ type: 'eos', source: this.name });
+    }
+  }
+
+  private post(msg: BusMessage): void {
+    this.bus.post(msg);
+    if (msg.type === 'error' && this.currentState !== 'error' && this.currentState !== 'suspended') {
+      this.firstError = msg.error;
+      this.setState('error');
+      void this.teardown();
+    }
+  }
+
+  private taskEnded(el: Element, r: FlowResult, thrown?: unknown): void {
+    if (thrown !== undefined) {
+      this.post({ type: 'error', source: el.name, error: new ParallaxError('ELEMENT_ERROR', `${el.name}: ${thrown instanceof Error ? thrown.message : String(thrown)}`, { cause: thrown }) });
+      return;
+    }
+    if (r === FlowResult.NOT_LINKED || r === FlowResult.NOT_NEGOTIATED || (r === FlowResult.ERROR && this.firstError === null)) {
+      if (this.currentState === 'running') {
+        this.post({ type: 'error', source: el.name, error: new ParallaxError('ELEMENT_ERROR', `${el.name}: streaming stopped, reason ${flowName(r)}`) });
+      }
+    }
+  }
+
+  private teardown(): Promise<void> {
+    if (this.stopping !== null) return this.stopping;
+    const work = async (): Promise<void> => {
+      for (const t of this.tasks) t.task.stop();
+      for (const el of this.elements) el.unblock();
+      this.clock.unscheduleAll();
+      await Promise.all(this.tasks.map((t) => t.done));
+      this.tasks = [];
+      this.pausedAt = -1;
+      for (const el of this.elements) {
+        el.state = 'suspended';
+        await safely(() => el.stop(), (e) => this.bus.post({ type: 'warning', source: el.name, message: `stop failed: ${String(e)}` }));
+      }
+    };
+    this.stopping = work().finally(() => (this.stopping = null));
+    return this.stopping;
+  }
+
+  private setState(to: PipelineState): void {
+    const from = this.currentState;
+    if (from === to) return;
+    this.currentState = to;
+    this.bus.post({ type: 'state-changed', source: this.name, from, to });
+  }
+}
+
+async function safely(fn: () => void | Promise<void>, onError?: (e: unknown) => void): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    onError?.(e);
+  }
+}

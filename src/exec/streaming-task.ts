@@ -1,0 +1,122 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Buffer } from '../element/buffer.js';
+import type { Event } from '../element/event.js';
+import { FlowResult } from '../element/flow.js';
+
+/** What a streaming task drives: a source, or the output side of a queue. */
+export interface TaskDriver {
+  readonly name: string;
+  /** The next item, a FlowResult that ends the task, or a promise of either (I/O, an empty queue). */
+  produce(): Buffer | Event | FlowResult | Promise<Buffer | Event | FlowResult>;
+  /** Pushes an item downstream, synchronously, inside the task. */
+  deliver(item: Buffer | Event): FlowResult;
+  /** The task ends with `result` (EOS goes downstream here). */
+  finish(result: FlowResult): void;
+}
+
+/** The task whose synchronous call chain is running now, so `blockUpstream` knows whom to stop. */
+let current: StreamingTask | null = null;
+
+/** How long a task runs before it lets the event loop breathe, in ms. */
+const TIME_SLICE_MS = 4;
+
+/**
+ * A streaming task runs one driver on the event loop: produce, deliver, repeat.
+ *
+ * Synchronous elements run in a tight loop with no promise per buffer. The loop awaits only when
+ * the driver's `produce` returns a promise, when something downstream called `blockUpstream`
+ * (a full queue, a clock wait, an async write), or every few milliseconds to yield to other work.
+ */
+export class StreamingTask {
+  private blocker: Promise<unknown> | null = null;
+  private stopping = false;
+  private resumeGate: Promise<void> | null = null;
+  private openGate: (() => void) | null = null;
+  iterations = 0;
+
+  constructor(readonly driver: TaskDriver) {}
+
+  /** The task that is calling into elements right now, if any. */
+  static get current(): StreamingTask | null {
+    return current;
+  }
+
+  /** Makes the task wait for `p` before its next step. Called from inside its call chain. */
+  block(p: Promise<unknown>): void {
+    this.blocker = this.blocker === null ? p : Promise.all([this.blocker, p]);
+  }
+
+  /** Asks the loop to end; it ends at its next step with FLUSHING. */
+  stop(): void {
+    this.stopping = true;
+    this.resume();
+  }
+
+  pause(): void {
+    if (this.resumeGate === null) this.resumeGate = new Promise<void>((resolve) => (this.openGate = resolve));
+  }
+
+  resume(): void {
+    this.openGate?.();
+    this.openGate = null;
+    this.resumeGate = null;
+  }
+
+  /** Runs until the driver ends or the task is stopped. Resolves with the final FlowResult. */
+  async run(): Promise<FlowResult> {
+    let sliceStart = performance.now();
+    for (;;) {
+      if (this.resumeGate !== null) await this.resumeGate;
+      if (this.stopping) return this.end(FlowResult.FLUSHING);
+      current = this;
+      let item: Buffer | Event | FlowResult | Promise<Buffer | Event | FlowResult>;
+      try {
+        item = this.driver.produce();
+      } finally {
+        current = null;
+      }
+      if (item instanceof Promise) item = await item;
+      if (this.stopping) {
+        if (typeof item === 'object' && 'release' in item) item.release();
+        return this.end(FlowResult.FLUSHING);
+      }
+      let r: FlowResult;
+      if (typeof item === 'number') {
+        r = item;
+      } else {
+        current = this;
+        try {
+          r = this.driver.deliver(item);
+        } finally {
+          current = null;
+        }
+      }
+      this.iterations++;
+      if (r !== FlowResult.OK) return this.end(r);
+      if (this.blocker !== null) {
+        const b = this.blocker;
+        this.blocker = null;
+        await b;
+        sliceStart = performance.now();
+      } else if ((this.iterations & 63) === 0 && performance.now() - sliceStart > TIME_SLICE_MS) {
+        await yieldToEventLoop();
+        sliceStart = performance.now();
+      }
+    }
+  }
+
+  private async end(r: FlowResult): Promise<FlowResult> {
+    current = this;
+    try {
+      this.driver.finish(r);
+    } finally {
+      current = null;
+    }
+    while (this.blocker !== null) {
+      const b = this.blocker;
+      this.blocker = null;
+      await b;
+    }
+    return r;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Parallax: a streaming pipeline engine for JavaScript runtimes.
+ *
+ * ```ts
+ * import { launch } from 'parallax';
+ * await launch('fakesrc num-buffers=10 ! identity ! fakesink').run();
+ * ```
+ */
+import { buildLaunch } from './graph/build.js';
+import type { Pipeline } from './exec/pipeline.js';
+import { defaultRegistry } from './registry/builtins.js';
+import type { Registry } from './registry/registry.js';
+
+export { ParallaxError, type ErrorCode } from './errors.js';
+export { Pipeline, type RunOptions, type PipelineStats } from './exec/pipeline.js';
+export { Bus } from './exec/bus.js';
+export { MonotonicClock } from './exec/clock.js';
+export { Element, type ElementClass } from './element/element.js';
+export { Buffer, BufferFlags } from './element/buffer.js';
+export { FlowResult, flowName } from './element/flow.js';
+export { Events, type Event, type Segment, isSerialized, isSticky } from './element/event.js';
+export { Pad } from './element/pad.js';
+export { PadTemplate, type PadTemplateSpec, type PadDirection, type PadPresence } from './element/pad-template.js';
+export type { PropertySpec, PropertySchema, PropertyValue, Fraction } from './element/property.js';
+export type { ElementMetadata, Affinity } from './element/metadata.js';
+export type { ElementContext } from './element/context.js';
+export type { Clock } from './element/clock.js';
+export type { BusMessage, BusMessageType, PipelineState } from './element/message.js';
+export { Source, Sink, Transform, Aggregator, SINK_PROPERTIES } from './element/base/index.js';
+export * from './element/caps/index.js';
+export { linkPads, pickPad } from './graph/link.js';
+export { LaunchError } from './graph/launch-error.js';
+export { parseLaunch, LaunchSyntaxError, formatCaret } from './graph/parse/index.js';
+export { Registry, type RegistryEntry, type Plugin, type UriHandler } from './registry/registry.js';
+export { defaultRegistry, createDefaultRegistry } from './registry/builtins.js';
+export { Harness, type HarnessOptions } from './harness/harness.js';
+export { FakeClock } from './harness/fake-clock.js';
+export { copyStats } from './memory/copy-counter.js';
+export { toDot } from './graph/dot.js';
+
+/** Builds a pipeline from a gst-launch style string, with the default registry unless given one. */
+export function launch(description: string, options: { registry?: Registry; name?: string } = {}): Pipeline {
+  return buildLaunch(description, options.registry ?? defaultRegistry(), options.name === undefined ? {} : { name: options.name });
+}

@@ -1,0 +1,81 @@
+import { Pool } from './pool.js';
+
+/**
+ * Hands out slots by size. Pools are grouped in power-of-two size classes (64 B and up), so a
+ * buffer wastes at most half its slot.
+ *
+ * Elements reserve what they will need when the pipeline prepares (`reserve`), so the hot path
+ * only pops free slots. When every pool of a class is exhausted the allocator adds a pool and
+ * counts it in `stats().poolsAdded`: on the event loop a blocked producer cannot wait for a slot
+ * that only it could free, so growing is the lossless choice here. The data-thread executor
+ * applies backpressure instead.
+ */
+export class Allocator {
+  private readonly classes = new Map<number, Pool[]>();
+  private poolsAdded = 0;
+
+  constructor(private readonly slotsPerPool = 64) {}
+
+  /** Makes sure `count` slots of at least `size` bytes exist. Call at prepare time. */
+  reserve(size: number, count: number): void {
+    const cls = sizeClass(size);
+    const pools = this.poolsOf(cls);
+    let free = 0;
+    for (const p of pools) free += p.freeCount;
+    if (free < count) pools.push(new Pool(cls, Math.max(count - free, 1)));
+  }
+
+  /**
+   * Takes a slot of at least `size` bytes. Returns the pool and sets `lastSlot`.
+   * Event-loop only; allocation-free unless every pool of the class is exhausted.
+   */
+  acquire(size: number): Pool {
+    const cls = sizeClass(size);
+    const pools = this.poolsOf(cls);
+    for (let i = 0; i < pools.length; i++) {
+      const pool = pools[i]!;
+      const slot = pool.acquire();
+      if (slot >= 0) {
+        this.lastSlot = slot;
+        return pool;
+      }
+    }
+    const pool = new Pool(cls, this.slotsPerPool);
+    pools.push(pool);
+    this.poolsAdded++;
+    this.lastSlot = pool.acquire();
+    return pool;
+  }
+
+  /** The slot taken by the last `acquire`; a field, so acquire returns without allocating a pair. */
+  lastSlot = -1;
+
+  stats(): { pools: number; slots: number; freeSlots: number; poolsAdded: number } {
+    let pools = 0;
+    let slots = 0;
+    let freeSlots = 0;
+    for (const list of this.classes.values()) {
+      for (const p of list) {
+        pools++;
+        slots += p.slotCount;
+        freeSlots += p.freeCount;
+      }
+    }
+    return { pools, slots, freeSlots, poolsAdded: this.poolsAdded };
+  }
+
+  private poolsOf(cls: number): Pool[] {
+    let pools = this.classes.get(cls);
+    if (pools === undefined) {
+      pools = [];
+      this.classes.set(cls, pools);
+    }
+    return pools;
+  }
+}
+
+/** The smallest power of two that is >= size and >= 64. */
+export function sizeClass(size: number): number {
+  if (size <= 64) return 64;
+  return 2 ** Math.ceil(Math.log2(size));
+}

@@ -1,0 +1,50 @@
+import { FakeSrc } from '../elements/testing/fakesrc.js';
+import { FakeSink } from '../elements/testing/fakesink.js';
+import { Identity } from '../elements/testing/identity.js';
+import { CapsFilter } from '../elements/flow/capsfilter.js';
+import { Queue } from '../elements/flow/queue.js';
+import { Tee } from '../elements/flow/tee.js';
+import { Funnel } from '../elements/flow/funnel.js';
+import { Valve } from '../elements/flow/valve.js';
+import { FileSrc } from '../elements/io/filesrc.js';
+import { FileSink } from '../elements/io/filesink.js';
+import { AppSrc } from '../elements/app/appsrc.js';
+import { AppSink } from '../elements/app/appsink.js';
+import type { ElementClass } from '../element/element.js';
+import { Registry } from './registry.js';
+
+/** Built-in elements with the module each one lives in (relative to this file once built). */
+export const BUILTIN_ELEMENTS: readonly (readonly [ElementClass, string])[] = [
+  [FakeSrc, '../elements/testing/fakesrc.js'],
+  [FakeSink, '../elements/testing/fakesink.js'],
+  [Identity, '../elements/testing/identity.js'],
+  [CapsFilter, '../elements/flow/capsfilter.js'],
+  [Queue, '../elements/flow/queue.js'],
+  [Tee, '../elements/flow/tee.js'],
+  [Funnel, '../elements/flow/funnel.js'],
+  [Valve, '../elements/flow/valve.js'],
+  [FileSrc, '../elements/io/filesrc.js'],
+  [FileSink, '../elements/io/filesink.js'],
+  [AppSrc, '../elements/app/appsrc.js'],
+  [AppSink, '../elements/app/appsink.js'],
+];
+
+/** A registry holding every built-in element and the file:// URI handler. */
+export function createDefaultRegistry(): Registry {
+  const r = new Registry();
+  for (const [cls, path] of BUILTIN_ELEMENTS) r.register(cls, new URL(path, import.meta.url).href);
+  r.registerUriHandler({
+    scheme: 'file',
+    source: 'filesrc',
+    sink: 'filesink',
+    toProperties: (uri) => ({ location: decodeURIComponent(uri.pathname) }),
+  });
+  return r;
+}
+
+let shared: Registry | null = null;
+
+/** The process-wide default registry (built on first use). */
+export function defaultRegistry(): Registry {
+  return (shared ??= createDefaultRegistry());
+}

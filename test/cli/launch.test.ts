@@ -1,0 +1,122 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The CLI is tested as users run it: the built dist/ entry point in a child process.
+const LAUNCH = join(process.cwd(), 'dist/cli/launch.js');
+const INSPECT = join(process.cwd(), 'dist/cli/inspect.js');
+
+function run(bin: string, ...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 20_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('parallax-launch', () => {
+  it('runs to EOS and exits 0', () => {
+    const r = run(LAUNCH, 'fakesrc num-buffers=3 ! fakesink');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Got EOS from pipeline "pipeline0".');
+    expect(r.out).toMatch(/Execution ended after 0:00:\d\d\.\d{9}/);
+  });
+
+  it('joins several arguments into one description, like gst-launch', () => {
+    expect(run(LAUNCH, 'fakesrc', 'num-buffers=2', '!', 'fakesink').code).toBe(0);
+  });
+
+  it('exits 2 on a bad description and shows the caret', () => {
+    const r = run(LAUNCH, 'fakesrc ! fakesnk');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('no element "fakesnk" (did you mean fakesink?) at position 11');
+    expect(r.err).toContain('fakesrc ! fakesnk\n          ^~~~~~~');
+  });
+
+  it('exits 2 when caps cannot be negotiated', () => {
+    const r = run(LAUNCH, 'fakesrc ! audio/x-raw ! video/x-raw ! fakesink');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('cannot link capsfilter0:src to capsfilter1:sink: media type audio/x-raw != video/x-raw');
+  });
+
+  it('exits 1 on a runtime error and names the element', () => {
+    const r = run(LAUNCH, 'fakesrc num-buffers=-1 ! identity error-after=3 ! fakesink');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('identity0');
+  });
+
+  it('-v prints negotiated caps and set properties', () => {
+    const r = run(LAUNCH, '-v', 'fakesrc num-buffers=1 ! audio/x-raw,rate=8000 ! fakesink');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('/pipeline0/fakesrc0: num-buffers = 1');
+    expect(r.out).toContain('fakesrc0:src: caps = audio/x-raw, rate=(int)8000');
+  });
+
+  it('-m prints bus messages', () => {
+    const r = run(LAUNCH, '-m', 'fakesrc num-buffers=1 ! fakesink');
+    expect(r.out).toContain('Got message: pipeline0: state changed from idle to running');
+    expect(r.out).toContain('Got message: eos from pipeline0');
+  });
+
+  it('--dry-run negotiates and prints the graph without running', () => {
+    const r = run(LAUNCH, '--dry-run', 'fakesrc num-buffers=-1 ! queue ! fakesink');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('fakesrc0:src -> queue0:sink');
+    expect(r.out).toContain('queue0:src -> fakesink0:sink');
+    expect(r.out).not.toContain('Got EOS');
+  });
+
+  it('--dot writes a Graphviz graph with pads and caps', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'parallax-dot-')), 'g.dot');
+    const r = run(LAUNCH, '--dot', file, '--dry-run', 'fakesrc ! audio/x-raw,rate=8000 ! fakesink');
+    expect(r.code).toBe(0);
+    const dot = readFileSync(file, 'utf8');
+    expect(dot).toMatch(/^digraph "pipeline0" \{/);
+    expect(dot).toContain('"fakesrc0:src" -> "capsfilter0:sink"');
+    expect(dot).toContain('rate=(int)8000');
+  });
+
+  it('rejects unknown options with usage and exit 2', () => {
+    const r = run(LAUNCH, '--bogus', 'fakesrc ! fakesink');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown option --bogus');
+  });
+
+  it('-e sends EOS on Ctrl-C so the sink finishes its file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'parallax-e-')), 'out.bin');
+    const child = spawn(process.execPath, [LAUNCH, '-e', `fakesrc num-buffers=-1 is-live=true datarate=64000 sizetype=fixed sizemax=64 ! filesink location=${file}`]);
+    let out = '';
+    child.stdout.on('data', (d: Uint8Array) => (out += String(d)));
+    await new Promise((r) => setTimeout(r, 400));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(out).toContain('sending EOS');
+    expect(out).toContain('Got EOS');
+    expect(statSync(file).size % 64).toBe(0);
+    expect(statSync(file).size).toBeGreaterThan(0);
+  });
+});
+
+describe('parallax-inspect', () => {
+  it('lists elements by classification', () => {
+    const r = run(INSPECT);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Source\/Testing:\n {2}fakesrc/);
+    expect(r.out).toContain('Total: 12 elements');
+  });
+
+  it('prints one element in detail', () => {
+    const r = run(INSPECT, 'queue');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Classification:  Generic');
+    expect(r.out).toContain("SINK template: 'sink'");
+    expect(r.out).toMatch(/max-size-buffers +: .+\n +flags: readable, writable/);
+    expect(r.out).toContain('Default: 200');
+  });
+
+  it('suggests a name for an unknown element and exits 1', () => {
+    const r = run(INSPECT, 'fakesnk');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('No such element "fakesnk" (did you mean fakesink?)');
+  });
+});

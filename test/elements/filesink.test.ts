@@ -1,0 +1,129 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FlowResult } from '../../src/element/flow.js';
+import { AppSrc } from '../../src/elements/app/appsrc.js';
+import { FileSink } from '../../src/elements/io/filesink.js';
+import { Pipeline } from '../../src/exec/pipeline.js';
+import { linkPads } from '../../src/graph/link.js';
+import { Harness } from '../../src/harness/harness.js';
+
+let dir = '';
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'parallax-filesink-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('filesink', () => {
+  it('has GStreamer-style metadata with the basesink properties', () => {
+    expect(FileSink.metadata.factory).toBe('filesink');
+    expect(FileSink.metadata.classification).toBe('Sink/File');
+    const props = Object.keys(FileSink.metadata.properties);
+    expect(props).toEqual(expect.arrayContaining(['sync', 'ts-offset', 'location', 'append']));
+  });
+
+  it('writes every buffer in order, then finishes at EOS', async () => {
+    const path = join(dir, 'ordered.txt');
+    const sink = new FileSink('filesink0');
+    sink.set('location', path);
+    const h = await new Harness(sink).start();
+    const expected: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const line = `line ${i}\n`;
+      expected.push(line);
+      // No settling between pushes: writes are in flight and the base class must keep order.
+      expect(h.push(line)).toBe(FlowResult.OK);
+    }
+    h.eos();
+    await h.settle();
+    expect(h.eosCount).toBe(1);
+    expect(await readFile(path, 'utf8')).toBe(expected.join(''));
+    expect(h.errors()).toEqual([]);
+    await h.stop();
+  });
+
+  it('truncates by default and appends with append=true', async () => {
+    const path = join(dir, 'append.txt');
+    await writeFile(path, 'old content;');
+    const first = new FileSink('filesink0');
+    first.set('location', path);
+    let h = await new Harness(first).start();
+    h.push('one;');
+    h.eos();
+    await h.settle();
+    await h.stop();
+    expect(await readFile(path, 'utf8')).toBe('one;');
+
+    const second = new FileSink('filesink1');
+    second.set('location', path);
+    second.set('append', 'true');
+    h = await new Harness(second).start();
+    h.push('two;');
+    h.eos();
+    await h.settle();
+    await h.stop();
+    expect(await readFile(path, 'utf8')).toBe('one;two;');
+  });
+
+  it('writes zero-length buffers as nothing', async () => {
+    const path = join(dir, 'empty-bufs.bin');
+    const sink = new FileSink('filesink0');
+    sink.set('location', path);
+    const h = await new Harness(sink).start();
+    h.push(new Uint8Array(0));
+    h.push('x');
+    h.push(new Uint8Array(0));
+    h.eos();
+    await h.settle();
+    await h.stop();
+    expect(await readFile(path, 'utf8')).toBe('x');
+  });
+
+  it('fails to start without a location, naming the element', async () => {
+    await expect(new Harness(new FileSink('mysink')).start()).rejects.toThrow(/mysink: .*"location" property is not set/);
+  });
+
+  it('fails to start when the file cannot be created, naming the element and the path', async () => {
+    const path = join(dir, 'no-such-dir', 'out.bin');
+    const sink = new FileSink('mysink');
+    sink.set('location', path);
+    await expect(new Harness(sink).start()).rejects.toThrow(`mysink: cannot open "${path}" for writing: ENOENT`);
+  });
+
+  it('stop() is safe after a failed start and twice', async () => {
+    const sink = new FileSink('mysink');
+    await sink.stop();
+    await sink.stop();
+  });
+
+  it('appsrc ! filesink writes what the application pushed', async () => {
+    const path = join(dir, 'from-appsrc.bin');
+    const src = new AppSrc('src');
+    const sink = new FileSink('sink');
+    sink.set('location', path);
+    const p = new Pipeline();
+    p.add(src, sink);
+    linkPads(src.pad('src')!, sink.pad('sink')!);
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < 100; i++) {
+      const c = new Uint8Array(37 + i).fill(i);
+      chunks.push(c);
+      src.push(c);
+    }
+    src.endOfStream();
+    await p.run();
+    const got = new Uint8Array(await readFile(path));
+    const want = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+    let at = 0;
+    for (const c of chunks) {
+      want.set(c, at);
+      at += c.byteLength;
+    }
+    expect(got).toEqual(want);
+  });
+});
