@@ -7,6 +7,8 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
+      // The pipeline's element context is an object literal with getters that read the pipeline.
+      '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['pipeline'] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-constant-condition': ['error', { checkLoops: false }],
@@ -24,6 +26,6 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', 'bench/**', 'examples/**'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', performance: 'readonly', setImmediate: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', performance: 'readonly', setImmediate: 'readonly', setTimeout: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', Buffer: 'readonly' } },
   },
 );

@@ -15,7 +15,6 @@ export default {
   plugins: [
     typescript({
       tsconfig: './tsconfig.json',
-      include: ['src/**/*.ts'],
       compilerOptions: { rootDir: 'src', outDir: 'dist', declaration: false, noEmit: false },
     }),
   ],

@@ -1,7 +1,7 @@
 // What goes wrong, and how Parallax says so.
 import { launch } from '../../dist/index.js';
 
-for (const desc of ['fakesrc num-bufers=3 ! fakesink', 'fakesrc ! queue ! ! fakesink', 'fakesrc ! audio/x-raw ! video/x-raw ! fakesink']) {
+for (const desc of ['fakesrc num-bufers=3 ! fakesink', 'fakesrc ! queue ! ! fakesink', 'fakesrc ! audio/x-raw ! identity ! video/x-raw ! fakesink']) {
   try {
     await launch(desc).prepare();
   } catch (e) {

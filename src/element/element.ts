@@ -39,6 +39,8 @@ export abstract class Element {
   readonly pads: Pad[] = [];
   private readonly values = new Map<string, PropertyValue>();
   private ctx: ElementContext | null = null;
+  /** Bumped by every `set`: base classes cache hot property values and re-read them when it moves. */
+  protected propsVersion = 0;
   /** The pipeline's state as this element last saw it; `set` checks mutability against it. */
   state: PipelineState = 'suspended';
 
@@ -149,6 +151,7 @@ export abstract class Element {
     }
     const value = convertPropertyValue(spec, raw, { element: this.name, property: name });
     this.values.set(name, value);
+    this.propsVersion++;
     this.propertyChanged(name, value);
   }
 

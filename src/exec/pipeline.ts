@@ -95,7 +95,7 @@ export class Pipeline {
     for (const el of this.elements) for (const p of el.pads) p.caps = null;
     negotiate(this.elements);
     for (const el of this.elements) {
-      for (const p of el.srcPads) if (p.caps !== null) this.bus.post({ type: 'caps', source: el.name, pad: p.fullName, caps: p.caps });
+      for (const p of el.srcPads) if (p.caps !== null && !p.caps.isAny()) this.bus.post({ type: 'caps', source: el.name, pad: p.fullName, caps: p.caps });
     }
     const started: Element[] = [];
     try {
@@ -108,7 +108,11 @@ export class Pipeline {
       for (const el of started.reverse()) await safely(() => el.stop());
       for (const el of this.elements) el.state = 'suspended';
       const failed = this.elements[started.length];
-      throw new ParallaxError('ELEMENT_ERROR', `${failed?.name ?? 'an element'} failed to start: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      const why = e instanceof Error ? e.message : String(e);
+      const who = failed?.name ?? 'an element';
+      // Elements name themselves in their errors; do not say the name twice.
+      const text = why.startsWith(`${who}:`) ? why.slice(who.length + 1).trim() : why;
+      throw new ParallaxError('ELEMENT_ERROR', `${who} failed to start: ${text}`, { cause: e });
     }
     this.setState('idle');
   }

@@ -17,6 +17,10 @@ export interface TaskDriver {
 /** The task whose synchronous call chain is running now, so `blockUpstream` knows whom to stop. */
 let current: StreamingTask | null = null;
 
+function enter(task: StreamingTask | null): void {
+  current = task;
+}
+
 /** How long a task runs before it lets the event loop breathe, in ms. */
 const TIME_SLICE_MS = 4;
 
@@ -68,12 +72,12 @@ export class StreamingTask {
     for (;;) {
       if (this.resumeGate !== null) await this.resumeGate;
       if (this.stopping) return this.end(FlowResult.FLUSHING);
-      current = this;
+      enter(this);
       let item: Buffer | Event | FlowResult | Promise<Buffer | Event | FlowResult>;
       try {
         item = this.driver.produce();
       } finally {
-        current = null;
+        enter(null);
       }
       if (item instanceof Promise) item = await item;
       if (this.stopping) {
@@ -84,11 +88,11 @@ export class StreamingTask {
       if (typeof item === 'number') {
         r = item;
       } else {
-        current = this;
+        enter(this);
         try {
           r = this.driver.deliver(item);
         } finally {
-          current = null;
+          enter(null);
         }
       }
       this.iterations++;
@@ -106,11 +110,11 @@ export class StreamingTask {
   }
 
   private async end(r: FlowResult): Promise<FlowResult> {
-    current = this;
+    enter(this);
     try {
       this.driver.finish(r);
     } finally {
-      current = null;
+      enter(null);
     }
     while (this.blocker !== null) {
       const b = this.blocker;

@@ -129,10 +129,16 @@ export class Harness {
   async step(): Promise<FlowResult> {
     const driver = this.element as unknown as { produce?: () => unknown; deliver?: (x: unknown) => FlowResult; finish?: (r: FlowResult) => void };
     if (driver.produce === undefined || driver.deliver === undefined) throw new Error(`${this.element.name} does not drive a task`);
+    // Wait only for what this step's own downstream push asked for: blockers from earlier
+    // upstream pushes (a full queue) clear through later steps, not this one.
+    const upstream = this.blockers;
+    this.blockers = [];
     const item = await driver.produce();
     const r = typeof item === 'number' ? (item as FlowResult) : driver.deliver(item);
     if (r !== FlowResult.OK) driver.finish?.(r);
-    await this.settle();
+    const mine = this.blockers;
+    this.blockers = upstream;
+    await Promise.all(mine);
     return r;
   }
 

@@ -31,7 +31,7 @@ export class Allocator {
    */
   acquire(size: number): Pool {
     const cls = sizeClass(size);
-    const pools = this.poolsOf(cls);
+    const pools = cls === this.lastClass ? this.lastPools : this.poolsOf(cls);
     for (let i = 0; i < pools.length; i++) {
       const pool = pools[i]!;
       const slot = pool.acquire();
@@ -46,6 +46,10 @@ export class Allocator {
     this.lastSlot = pool.acquire();
     return pool;
   }
+
+  /** The last size class asked for and its pools: sources ask for the same class every time. */
+  private lastClass = -1;
+  private lastPools: Pool[] = [];
 
   /** The slot taken by the last `acquire`; a field, so acquire returns without allocating a pair. */
   lastSlot = -1;
@@ -70,6 +74,8 @@ export class Allocator {
       pools = [];
       this.classes.set(cls, pools);
     }
+    this.lastClass = cls;
+    this.lastPools = pools;
     return pools;
   }
 }
@@ -77,5 +83,6 @@ export class Allocator {
 /** The smallest power of two that is >= size and >= 64. */
 export function sizeClass(size: number): number {
   if (size <= 64) return 64;
+  if (size <= 0x40000000) return 2 ** (32 - Math.clz32(size - 1));
   return 2 ** Math.ceil(Math.log2(size));
 }

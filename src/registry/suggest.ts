@@ -13,15 +13,15 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The closest candidates to `name` (at most 3), best first; empty when nothing is close. */
+/** The closest candidates to `name` (at most 3, all at the best distance); empty when nothing is close. */
 export function suggest(name: string, candidates: Iterable<string>): string[] {
   const limit = Math.max(2, Math.floor(name.length / 3));
-  return [...candidates]
+  const scored = [...candidates]
     .map((c) => ({ c, d: c.startsWith(name) || name.startsWith(c) ? Math.min(1, editDistance(name, c)) : editDistance(name, c) }))
-    .filter((x) => x.d <= limit)
-    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
-    .slice(0, 3)
-    .map((x) => x.c);
+    .filter((x) => x.d <= limit);
+  // Only the closest: "fakesnk" suggests fakesink, not fakesink and fakesrc.
+  const best = Math.min(...scored.map((x) => x.d));
+  return scored.filter((x) => x.d === best).map((x) => x.c).sort().slice(0, 3);
 }
 
 /** " (did you mean fakesrc?)" or "". */

@@ -84,9 +84,10 @@ describe('appsink', () => {
     sink.set('drop', true);
     const h = await new Harness(sink).start();
     for (const s of ['aaaa', 'bbbb', 'cccc', 'dddd']) h.push(s);
-    expect(sink.get('current-level-bytes')).toBeLessThanOrEqual(12);
-    expect(sink.get('dropped')).toBe(2);
-    expect(consume(sink.tryPullSync())).toBe('cccc');
+    // Like GStreamer, the limit is checked before queuing: 12 bytes >= 10 drops the oldest.
+    expect(sink.get('current-level-bytes')).toBe(12);
+    expect(sink.get('dropped')).toBe(1);
+    expect(consume(sink.tryPullSync())).toBe('bbbb');
     await h.stop();
   });
 
@@ -112,6 +113,21 @@ describe('appsink', () => {
     await h.stop();
   });
 
+  it('drop=false keeps order when many pushes wait for room', async () => {
+    const sink = new AppSink('appsink0');
+    sink.set('max-buffers', 2);
+    const h = await new Harness(sink).start();
+    // The harness does not wait between pushes: renders pile up behind the first waiting one.
+    for (let i = 0; i < 20; i++) expect(h.push(String(i))).toBe(FlowResult.OK);
+    const got: (string | null)[] = [];
+    for (let i = 0; i < 20; i++) got.push(consume(await sink.pull()));
+    await h.settle();
+    expect(got).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
+    expect(sink.get('current-level-buffers')).toBe(0);
+    expect(h.allocator.stats().freeSlots).toBe(h.allocator.stats().slots);
+    await h.stop();
+  });
+
   it('pull() resolves null after EOS once drained; EOS completes only when drained', async () => {
     const sink = new AppSink('appsink0');
     const eos: number[] = [];
@@ -131,6 +147,20 @@ describe('appsink', () => {
     expect(sink.get('eos')).toBe(true);
     expect(await sink.pull()).toBeNull();
     expect(await sink.tryPull(50)).toBeNull();
+    await h.stop();
+  });
+
+  it('EOS waits behind renders that wait for room', async () => {
+    const sink = new AppSink('appsink0');
+    sink.set('max-buffers', 2);
+    const h = await new Harness(sink).start();
+    for (let i = 0; i < 6; i++) h.push(String(i));
+    h.eos();
+    const got: (string | null)[] = [];
+    for await (const buf of sink) got.push(consume(buf));
+    await h.settle();
+    expect(got).toEqual(['0', '1', '2', '3', '4', '5']);
+    expect(h.eosCount).toBe(1);
     await h.stop();
   });
 

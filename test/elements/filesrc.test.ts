@@ -134,7 +134,7 @@ describe('filesrc', () => {
     const p = new Pipeline();
     p.add(src, sink);
     linkPads(src.pad('src')!, sink.pad('sink')!);
-    await expect(p.run()).rejects.toThrow(`src: cannot open "${path}"`);
+    await expect(p.run()).rejects.toThrow(`src failed to start: cannot open "${path}"`);
     expect(p.state).toBe('suspended');
   });
 

@@ -22,7 +22,7 @@ const cases: [string, string, string, string][] = [
   ['tee name=tee0 fakesrc ! te.', 'DANGLING_REFERENCE', 'no element named "te" (did you mean tee0?) at position 25', '                        ^~'],
   ['fakesink ! fakesink', 'BAD_LINK', 'fakesink0 (fakesink) is a sink: it has no src pads at position 1', '^~~~~~~~'],
   ['fakesrc ! fakesrc', 'BAD_LINK', 'fakesrc1 (fakesrc) is a source: it has no sink pads at position 11', '          ^~~~~~~'],
-  ['fakesrc ! identity.foo identity', 'BAD_LINK', '', ''],
+  ['identity name=i fakesrc ! i.foo', 'BAD_LINK', 'i (identity) has no sink pad "foo"; its sink pads: sink at position 29', '                            ^~~'],
   ['fakesrc ! audio/x-raw,rate=[1,2 ! fakesink', 'CAPS_SYNTAX', '', ''],
   ['fakesrc name=a ! fakesink name=a', 'BAD_LINK', 'two elements are named "a"', ''],
   ['gopher://x ! fakesink', 'UNKNOWN_ELEMENT', 'no element handles gopher:// URIs at position 1', '^~~~~~~~~~'],

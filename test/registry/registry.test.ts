@@ -16,7 +16,8 @@ describe('registry', () => {
   });
 
   it('suggests close names', () => {
-    expect(suggest('fakesnk', ['fakesink', 'fakesrc', 'queue'])).toEqual(['fakesink', 'fakesrc']);
+    expect(suggest('fakesnk', ['fakesink', 'fakesrc', 'queue'])).toEqual(['fakesink']);
+    expect(suggest('fakesr', ['fakesink', 'fakesrc'])).toEqual(['fakesrc']);
     expect(suggest('zzzzzz', ['fakesink'])).toEqual([]);
   });
 

@@ -76,7 +76,7 @@ export abstract class Aggregator extends Element {
     const first = this.sinkPads[0];
     const start = first?.sticky.get('stream-start');
     this.srcPad.pushEvent(start ?? Events.streamStart(`${this.name}/aggregate`));
-    if (this.srcPad.caps !== null) this.srcPad.pushEvent(Events.caps(this.srcPad.caps));
+    if (this.srcPad.caps !== null && !this.srcPad.caps.isAny()) this.srcPad.pushEvent(Events.caps(this.srcPad.caps));
     this.srcPad.pushEvent(Events.segment());
   }
 

@@ -40,46 +40,85 @@ export abstract class Sink extends Element {
       buf.release();
       return this.eosReached ? FlowResult.EOS : this.pendingFlow;
     }
+    // A render (or a clock wait) is in flight: this buffer waits its turn, then syncs and renders.
     if (this.inflight !== null) {
-      this.track(this.inflight.then(() => this.renderNow(buf)));
+      this.track(this.inflight.then(() => this.renderInTurn(buf)));
       return FlowResult.OK;
     }
-    if (this.metadata.properties['sync'] !== undefined && this.bool('sync') && buf.pts >= 0) {
-      const ctx = this.context;
-      const due = ctx.baseTime + buf.pts + this.num('ts-offset');
-      if (ctx.clock.now() < due) {
-        this.track(ctx.clock.waitUntil(due).then((reached) => (reached ? this.renderNow(buf) : buf.release())));
-        return FlowResult.OK;
-      }
+    const due = this.dueTime(buf);
+    if (due >= 0 && due > this.context.clock.now()) {
+      this.track(this.renderInTurn(buf));
+      return FlowResult.OK;
     }
-    return this.renderNow(buf) ?? FlowResult.OK;
-  }
-
-  /** Renders and releases. Returns the result when synchronous; tracks it when not. */
-  private renderNow(buf: Buffer): FlowResult | undefined {
     let r: FlowResult | Promise<FlowResult>;
     try {
       r = this.render(buf);
     } catch (e) {
       buf.release();
-      return (this.pendingFlow = this.error(`render failed: ${e instanceof Error ? e.message : String(e)}`, e));
+      return (this.pendingFlow = this.renderFailed(e));
     }
     if (typeof r === 'number') {
       buf.release();
       if (r !== FlowResult.OK) this.pendingFlow = r;
       return r;
     }
-    this.track(r.then(
-      (res) => {
-        buf.release();
-        if (res !== FlowResult.OK) this.pendingFlow = res;
-      },
-      (e: unknown) => {
-        buf.release();
-        this.pendingFlow = this.error(`render failed: ${e instanceof Error ? e.message : String(e)}`, e);
-      },
-    ));
-    return undefined;
+    this.track(this.settle(buf, r));
+    return FlowResult.OK;
+  }
+
+  /** Clock time at which `buf` is due, or -1 when it is not synced. Hot path: no lookups. */
+  private dueTime(buf: Buffer): number {
+    if (this.syncVersion !== this.propsVersion) this.refreshSync();
+    if (!this.syncEnabled || buf.pts < 0) return -1;
+    return this.context.baseTime + buf.pts + this.tsOffset;
+  }
+
+  private syncVersion = -1;
+  private syncEnabled = false;
+  private tsOffset = 0;
+
+  private refreshSync(): void {
+    this.syncVersion = this.propsVersion;
+    this.syncEnabled = this.metadata.properties['sync'] !== undefined && this.bool('sync');
+    this.tsOffset = this.syncEnabled ? this.num('ts-offset') : 0;
+  }
+
+  /** Waits for the buffer's time when synced, then renders it to completion and releases it. */
+  private async renderInTurn(buf: Buffer): Promise<void> {
+    if (this.pendingFlow !== FlowResult.OK) {
+      buf.release();
+      return;
+    }
+    const due = this.dueTime(buf);
+    if (due > this.context.clock.now() && !(await this.context.clock.waitUntil(due))) {
+      buf.release();
+      return;
+    }
+    let r: FlowResult | Promise<FlowResult>;
+    try {
+      r = this.render(buf);
+    } catch (e) {
+      buf.release();
+      this.pendingFlow = this.renderFailed(e);
+      return;
+    }
+    await this.settle(buf, r);
+  }
+
+  /** Awaits a render's result, releases its buffer and remembers a failure for the next chain. */
+  private async settle(buf: Buffer, r: FlowResult | Promise<FlowResult>): Promise<void> {
+    try {
+      const res = await r;
+      if (res !== FlowResult.OK) this.pendingFlow = res;
+    } catch (e) {
+      this.pendingFlow = this.renderFailed(e);
+    } finally {
+      buf.release();
+    }
+  }
+
+  private renderFailed(e: unknown): FlowResult {
+    return this.error(`render failed: ${e instanceof Error ? e.message : String(e)}`, e);
   }
 
   /** Remembers an in-flight render and makes upstream wait for it. */

@@ -61,7 +61,7 @@ export abstract class Source extends Element {
     this.headerSent = true;
     const pad = this.srcPad;
     pad.pushEvent(Events.streamStart(`${this.name}/${(++streamCounter).toString(16).padStart(8, '0')}`));
-    if (pad.caps !== null) pad.pushEvent(Events.caps(pad.caps));
+    if (pad.caps !== null && !pad.caps.isAny()) pad.pushEvent(Events.caps(pad.caps));
     pad.pushEvent(Events.segment());
   }
 }

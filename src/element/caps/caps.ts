@@ -2,7 +2,7 @@ import { ParallaxError } from '../../errors.js';
 import { isAnyFeatures } from './features.js';
 import { simplifyStructures } from './simplify.js';
 import type { Structure } from './structure.js';
-import { fixateStructure, intersectStructures, isStructureSubset } from './structure-ops.js';
+import { canIntersectStructures, fixateStructure, intersectStructures, isCoveredBy, isStructureSubset } from './structure-ops.js';
 import type { FixateTargets } from './structure-ops.js';
 
 /**
@@ -50,8 +50,10 @@ export class Caps {
 
   /** Whether these caps name exactly one format: one structure with every field fixed. Cached. */
   isFixed(): boolean {
-    const only = this.structures.length === 1 ? this.structures[0] : undefined;
-    this.fixed ??= only !== undefined && only.isFixed() && !isAnyFeatures(only.features);
+    if (this.fixed === undefined) {
+      const only = this.structures.length === 1 ? this.structures[0] : undefined;
+      this.fixed = only !== undefined && only.isFixed() && !isAnyFeatures(only.features);
+    }
     return this.fixed;
   }
 
@@ -81,17 +83,18 @@ export class Caps {
   canIntersect(other: Caps): boolean {
     if (this.isEmpty() || other.isEmpty()) return false;
     if (this.any || other.any) return true;
-    return this.structures.some((a) => other.structures.some((b) => intersectStructures(a, b) !== undefined));
+    return this.structures.some((a) => other.structures.some((b) => canIntersectStructures(a, b)));
   }
 
   /**
    * Whether every format of `this` is also a format of `other`. EMPTY is a subset of anything;
-   * everything is a subset of ANY; ANY is only a subset of ANY.
+   * everything is a subset of ANY; ANY is only a subset of ANY. A structure may be covered by
+   * several structures of `other` together when it has a list field (see isCoveredBy).
    */
   isSubsetOf(other: Caps): boolean {
     if (other.any || this.isEmpty()) return true;
     if (this.any) return false;
-    return this.structures.every((a) => other.structures.some((b) => isStructureSubset(a, b)));
+    return this.structures.every((a) => isCoveredBy(a, other.structures));
   }
 
   /**

@@ -13,9 +13,6 @@ export type CapsFeatures = readonly string[];
 /** The default feature, implied when a structure has none. */
 export const SYSTEM_MEMORY = 'memory:SystemMemory';
 
-/** The features that match any features (`(ANY)`). */
-export const ANY_FEATURES: CapsFeatures = Object.freeze(['ANY']);
-
 /** Features as stored: undefined for the default (`memory:SystemMemory`, or none given). */
 export function normalizeFeatures(f: CapsFeatures | undefined): CapsFeatures | undefined {
   if (f === undefined || f.length === 0 || (f.length === 1 && f[0] === SYSTEM_MEMORY)) return undefined;

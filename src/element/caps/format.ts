@@ -75,7 +75,7 @@ function formatDouble(x: number): string {
  * A string as gst serializes it: bare when it only holds plain characters, else in double
  * quotes with `"` and `\` escaped and control characters as 3-digit octal escapes.
  */
-export function quoteString(s: string): string {
+function quoteString(s: string): string {
   if (PLAIN_STRING.test(s)) return s;
   let out = '"';
   for (const ch of s) {

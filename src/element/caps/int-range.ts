@@ -8,7 +8,7 @@ import type { CapsValue } from './value.js';
  */
 
 /** The int-range member of {@link CapsValue}. */
-export type IntRange = Extract<CapsValue, { kind: 'int-range' }>;
+type IntRange = Extract<CapsValue, { kind: 'int-range' }>;
 
 /** The largest member of the range (max rounded down onto a step). */
 export function lastInRange(r: IntRange): number {
@@ -23,7 +23,7 @@ export function intRangeContains(r: IntRange, n: number): boolean {
 }
 
 /** A range from `first` to `last` by `step`, collapsed to an int when it holds one member. */
-export function makeIntRange(first: number, last: number, step: number): CapsValue {
+function makeIntRange(first: number, last: number, step: number): CapsValue {
   if (first === last) return { kind: 'int', value: first };
   return step === 1 ? { kind: 'int-range', min: first, max: last } : { kind: 'int-range', min: first, max: last, step };
 }

@@ -62,7 +62,7 @@ export function fromAlternatives(candidates: readonly (CapsValue | undefined)[])
 }
 
 /** Whether fraction `f` lies in the inclusive range `[min, max]`. */
-export function inFractionRange(f: CapsFraction, min: CapsFraction, max: CapsFraction): boolean {
+function inFractionRange(f: CapsFraction, min: CapsFraction, max: CapsFraction): boolean {
   return compareFractions(f, min) >= 0 && compareFractions(f, max) <= 0;
 }
 

@@ -10,7 +10,7 @@ import type { CapsValue } from './value.js';
  */
 
 /** A parsed bound and the offset where it started, for errors. */
-export type Bound = readonly [CapsValue, number];
+type Bound = readonly [CapsValue, number];
 
 type Numeric = Extract<CapsValue, { kind: 'int' | 'double' | 'fraction' }>;
 

@@ -14,6 +14,7 @@ export class Scanner {
     return this.text[this.pos];
   }
 
+  /** Whether the cursor is past the last character. */
   atEnd(): boolean {
     return this.pos >= this.text.length;
   }

@@ -46,6 +46,11 @@ export function firstConflict(a: Structure, b: Structure): string | undefined {
   return undefined;
 }
 
+/** Whether the structures share a format; like intersectStructures but builds nothing. */
+export function canIntersectStructures(a: Structure, b: Structure): boolean {
+  return a.name === b.name && featuresMatch(a.features, b.features) && firstConflict(a, b) === undefined;
+}
+
 /**
  * Whether every format `sub` describes is also described by `sup`: same media type, features
  * equal (or `sup` has `ANY`), and every field of `sup` present in `sub` with a subset value.
@@ -60,6 +65,20 @@ export function isStructureSubset(sub: Structure, sup: Structure): boolean {
     if (v === undefined || !isValueSubset(v, w)) return false;
   }
   return true;
+}
+
+/**
+ * Whether every format of `s` is described by one of `supers`. Unlike gst_caps_is_subset, a
+ * structure whose list field is split across several structures still counts as covered:
+ * `format={ S16LE, F32LE }` is covered by `format=S16LE; format=F32LE`. Lists are expanded one
+ * field at a time, and only when no single structure covers `s`.
+ */
+export function isCoveredBy(s: Structure, supers: readonly Structure[]): boolean {
+  if (supers.some((sup) => isStructureSubset(s, sup))) return true;
+  for (const [field, v] of s.fields) {
+    if (v.kind === 'list' && v.items.length > 1) return v.items.every((item) => isCoveredBy(s.with(field, item), supers));
+  }
+  return false;
 }
 
 /**

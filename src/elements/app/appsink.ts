@@ -8,16 +8,8 @@ import type { Pad } from '../../element/pad.js';
 import type { PropertyValue } from '../../element/property.js';
 import { BufferQueue } from './buffer-queue.js';
 
-/** Events an appsink emits; subscribe with `appsink.on(name, fn)`. */
-export type AppSinkEvents = {
-  /** A buffer was queued: `tryPullSync()` returns it. */
-  'new-sample': () => void;
-  /** The stream ended and (with `wait-on-eos`) the application pulled every buffer. */
-  eos: () => void;
-};
-
 /**
- * `appsrc ! appsink max-buffers=16 drop=true`
+ * `fakesrc num-buffers=8 ! appsink max-buffers=4 drop=true wait-on-eos=false`
  *
  * Sink/Generic. Hands the pipeline's buffers to the application, after GStreamer's appsink —
  * but **bounded by default**: at most `max-buffers` (64) buffers wait in its queue (and
@@ -38,7 +30,7 @@ export class AppSink extends Sink {
     factory: 'appsink',
     classification: 'Sink/Generic',
     description: 'Lets the application pull buffers out of a pipeline',
-    example: 'fakesrc num-buffers=8 ! appsink max-buffers=4 drop=true',
+    example: 'fakesrc num-buffers=8 ! appsink max-buffers=4 drop=true wait-on-eos=false',
     padTemplates: [{ name: 'sink', direction: 'sink', presence: 'always', caps: 'ANY' }],
     properties: {
       ...SINK_PROPERTIES,
@@ -60,8 +52,10 @@ export class AppSink extends Sink {
   private readonly emitter = createNanoEvents<AppSinkEvents>();
   /** Pending `pull`/`tryPull` calls, oldest first. They only wait while the queue is empty. */
   private pullers: ((buf: Buffer | null) => void)[] = [];
-  /** A render waiting for room (drop=false). The base class serializes renders: one at most. */
+  /** A render waiting for room (drop=false). Renders are chained (`waiting`): one at most. */
   private spaceWaiter: (() => void) | null = null;
+  /** The last render that had to wait for room; later renders queue behind it, in order. */
+  private waiting: Promise<FlowResult> | null = null;
   /** The EOS hook waiting for the queue to drain (wait-on-eos). */
   private drainWaiter: (() => void) | null = null;
   private eosDone = false;
@@ -126,6 +120,7 @@ export class AppSink extends Sink {
     this.flushing = false;
     this.eosDone = false;
     this.droppedCount = 0;
+    this.waiting = null;
     return super.start();
   }
 
@@ -145,14 +140,29 @@ export class AppSink extends Sink {
 
   protected render(buf: Buffer): FlowResult | Promise<FlowResult> {
     if (this.flushing) return FlowResult.FLUSHING;
+    if (this.waiting !== null) return this.renderLater(buf);
     if (this.isFull()) {
-      if (!this.bool('drop')) return this.renderWhenRoom(buf);
+      if (!this.bool('drop')) return this.renderLater(buf);
       this.dropOldest();
     }
     return this.enqueue(buf);
   }
 
+  /** Queues a render behind any that is waiting for room. */
+  private renderLater(buf: Buffer): Promise<FlowResult> {
+    const prev = this.waiting;
+    const next = prev === null ? this.renderWhenRoom(buf) : prev.then(() => this.renderWhenRoom(buf));
+    this.waiting = next;
+    void next.then(() => {
+      if (this.waiting === next) this.waiting = null;
+    });
+    return next;
+  }
+
   protected override onEos(): void | Promise<void> {
+    // Renders still waiting for room come first: EOS is serialized behind the data.
+    const waiting = this.waiting;
+    if (waiting !== null) return waiting.then(() => this.onEos());
     this.eosDone = true;
     if (this.queue.length === 0) {
       this.wakePullers(null);
@@ -183,6 +193,7 @@ export class AppSink extends Sink {
   }
 
   private async renderWhenRoom(buf: Buffer): Promise<FlowResult> {
+    if (this.flushing) return FlowResult.FLUSHING;
     while (this.isFull() && !this.flushing) {
       if (this.bool('drop')) {
         this.dropOldest();
@@ -241,5 +252,13 @@ export class AppSink extends Sink {
     for (const p of pullers) p(value);
   }
 }
+
+/** Events an appsink emits; subscribe with `appsink.on(name, fn)`. */
+export type AppSinkEvents = {
+  /** A buffer was queued: `tryPullSync()` returns it. */
+  'new-sample': () => void;
+  /** The stream ended and (with `wait-on-eos`) the application pulled every buffer. */
+  eos: () => void;
+};
 
 export default AppSink;

@@ -8,29 +8,13 @@ import type { Pad } from '../../element/pad.js';
 import type { PropertyValue } from '../../element/property.js';
 import { BufferQueue } from './buffer-queue.js';
 
-/** Events an appsrc emits; subscribe with `appsrc.on(name, fn)`. */
-export type AppSrcEvents = {
-  /** The queue ran empty and the streaming task waits: push more. `length` is a size hint in bytes. */
-  'need-data': (length: number) => void;
-  /** The queue reached `max-bytes` or `max-buffers`: stop pushing until `need-data`. */
-  'enough-data': () => void;
-};
-
-/** Metadata to stamp on a pushed buffer. Times are nanoseconds. */
-export interface AppSrcPushMeta {
-  readonly pts?: number;
-  readonly dts?: number;
-  readonly duration?: number;
-  readonly offset?: number;
-}
-
-/** The `length` hint of need-data: GStreamer basesrc's default blocksize. */
+// The `length` hint of need-data: GStreamer basesrc's default blocksize.
 const NEED_DATA_LENGTH = 4096;
 
 const noop = (): void => {};
 
 /**
- * `appsrc caps="application/octet-stream" ! filesink location=out.bin`
+ * `appsrc caps="application/octet-stream" ! fakesink`
  *
  * Source/Generic. Lets the application push data into a pipeline, after GStreamer's appsrc.
  *
@@ -252,6 +236,22 @@ export class AppSrc extends Source {
     this.spaceWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/** Events an appsrc emits; subscribe with `appsrc.on(name, fn)`. */
+export type AppSrcEvents = {
+  /** The queue ran empty and the streaming task waits: push more. `length` is a size hint in bytes. */
+  'need-data': (length: number) => void;
+  /** The queue reached `max-bytes` or `max-buffers`: stop pushing until `need-data`. */
+  'enough-data': () => void;
+};
+
+/** Metadata to stamp on a pushed buffer. Times are nanoseconds. */
+export interface AppSrcPushMeta {
+  readonly pts?: number;
+  readonly dts?: number;
+  readonly duration?: number;
+  readonly offset?: number;
 }
 
 export default AppSrc;

@@ -1,6 +1,6 @@
 import { Buffer } from '../../element/buffer.js';
 import { Element } from '../../element/element.js';
-import { Events, isSerialized, type Event } from '../../element/event.js';
+import { Events, isSerialized, isSticky, type Event } from '../../element/event.js';
 import { FlowResult } from '../../element/flow.js';
 import type { ElementMetadata } from '../../element/metadata.js';
 import type { Pad } from '../../element/pad.js';
@@ -35,7 +35,9 @@ type Item = Buffer | Event;
  * end of the newest one.
  *
  * Events: serialized events (stream-start, caps, segment, EOS, serialized custom) keep their place
- * among the buffers; flush-start empties the queue and wakes upstream; flush-stop resumes.
+ * among the buffers. Only when the queue is idle (nothing queued, held or being delivered) do
+ * stream-start, caps and segment go straight through, as nothing can overtake them then.
+ * flush-start empties the queue and wakes upstream; flush-stop resumes.
  * With `silent=false`, `overrun` and `underrun` element messages are posted.
  *
  * Event-loop only. `chain` and `produce` allocate nothing per buffer but the promise a waiting side
@@ -108,6 +110,8 @@ export class Queue extends Element implements TaskDriver {
   private flushing = false;
   private eosQueued = false;
   private eosPushed = false;
+  /** An item was handed to the consumer task and is not delivered yet. */
+  private inFlight = false;
   private srcPadCache: Pad | null = null;
 
   get srcPad(): Pad {
@@ -136,6 +140,7 @@ export class Queue extends Element implements TaskDriver {
     this.flushing = false;
     this.eosQueued = false;
     this.eosPushed = false;
+    this.inFlight = false;
   }
 
   override stop(): void {
@@ -238,6 +243,9 @@ export class Queue extends Element implements TaskDriver {
     if (!isSerialized(ev)) return this.forwardDownstream(ev);
     if (this.flushing) return false;
     if (this.srcResult !== FlowResult.OK || this.eosQueued) return ev.type === 'eos' && (this.eosQueued || this.srcResult === FlowResult.EOS);
+    if (ev.type !== 'eos' && isSticky(ev) && this.ring.length === 0 && this.pending.length === 0 && !this.inFlight) {
+      return this.forwardDownstream(ev);
+    }
     if (ev.type === 'eos') {
       this.eosQueued = true;
       if (this.flushOnEos) this.dropQueuedBuffers();
@@ -262,6 +270,7 @@ export class Queue extends Element implements TaskDriver {
   }
 
   deliver(item: Item): FlowResult {
+    this.inFlight = false;
     if (item instanceof Buffer) {
       const r = this.srcPad.push(item);
       if (r !== FlowResult.OK && this.srcResult === FlowResult.OK) this.srcResult = r;
@@ -348,6 +357,7 @@ export class Queue extends Element implements TaskDriver {
 
   private dequeue(): Item {
     const item = this.ring.shift()!;
+    this.inFlight = true;
     if (item instanceof Buffer) {
       this.account(item);
       if (this.pending.length > 0) this.admitPending();

@@ -6,7 +6,7 @@ import { FlowResult } from '../../element/flow.js';
 import type { ElementMetadata } from '../../element/metadata.js';
 
 /**
- * `filesrc location=input.bin ! filesink location=copy.bin`
+ * `fakesrc num-buffers=16 sizetype=fixed sizemax=64 filltype=pattern ! filesink location=/dev/null`
  *
  * Sink/File. Writes every buffer to a file, exactly and in order, after GStreamer's filesink.
  * The file is created (or truncated; with `append=true`, appended to) in `start()`, which throws
@@ -21,7 +21,7 @@ export class FileSink extends Sink {
     factory: 'filesink',
     classification: 'Sink/File',
     description: 'Writes buffers to a file',
-    example: 'fakesrc num-buffers=16 sizetype=fixed sizemax=64 filltype=pattern ! filesink location=parallax-filesink-example.bin',
+    example: 'fakesrc num-buffers=16 sizetype=fixed sizemax=64 filltype=pattern ! filesink location=/dev/null',
     padTemplates: [{ name: 'sink', direction: 'sink', presence: 'always', caps: 'ANY' }],
     properties: {
       ...SINK_PROPERTIES,
@@ -35,10 +35,16 @@ export class FileSink extends Sink {
   private file: FileHandle | null = null;
   /** Where the next write goes, for messages. */
   private written = 0;
+  /**
+   * The last write in flight. Writes are chained here so they never overlap, whatever the base
+   * class does with renders queued behind an in-flight one.
+   */
+  private lastWrite: Promise<FlowResult> | null = null;
 
   override async start(): Promise<void> {
     await super.start();
     this.written = 0;
+    this.lastWrite = null;
     const location = this.get('location');
     if (typeof location !== 'string' || location === '') {
       throw new ParallaxError('ELEMENT_ERROR', `${this.name}: no file to write: the "location" property is not set`);
@@ -50,7 +56,17 @@ export class FileSink extends Sink {
     }
   }
 
-  protected async render(buf: Buffer): Promise<FlowResult> {
+  protected render(buf: Buffer): Promise<FlowResult> {
+    const prev = this.lastWrite;
+    const write = prev === null ? this.write(buf) : prev.then(() => this.write(buf));
+    this.lastWrite = write;
+    void write.then(() => {
+      if (this.lastWrite === write) this.lastWrite = null;
+    });
+    return write;
+  }
+
+  private async write(buf: Buffer): Promise<FlowResult> {
     const file = this.file;
     if (file === null) return FlowResult.FLUSHING;
     const data = buf.data;
@@ -78,6 +94,7 @@ export class FileSink extends Sink {
   }
 
   private async close(): Promise<void> {
+    if (this.lastWrite !== null) await this.lastWrite;
     const file = this.file;
     this.file = null;
     if (file !== null) await file.close();

@@ -6,7 +6,7 @@ import { FlowResult } from '../../element/flow.js';
 import type { ElementMetadata } from '../../element/metadata.js';
 
 /**
- * `filesrc location=input.bin blocksize=65536 ! filesink location=copy.bin`
+ * `filesrc location=package.json blocksize=256 ! fakesink`
  *
  * Source/File. Reads a file from start to end in blocks of `blocksize` bytes and ends with EOS,
  * after GStreamer's filesrc. Each buffer carries its byte `offset` in the file and a `sequence`
@@ -62,6 +62,8 @@ export class FileSrc extends Source {
       throw new ParallaxError('ELEMENT_ERROR', `${this.name}: cannot read "${location}": ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     this.file = file;
+    // A few slots of the block size up front, so the read loop only pops free slots.
+    this.context.allocator.reserve(this.num('blocksize'), 4);
   }
 
   override async stop(): Promise<void> {

@@ -8,7 +8,7 @@ import type { Pad } from '../../element/pad.js';
 import type { PropertyValue } from '../../element/property.js';
 import { bufferAddress, describeBuffer, describeEvent, hexdump } from './describe.js';
 
-/** Signals of fakesink: `handoff` gets each buffer before it is released (clone it to keep it). */
+// Signals of fakesink: `handoff` gets each buffer before it is released (clone it to keep it).
 export interface FakeSinkEvents {
   handoff: (buf: Buffer, pad: Pad) => void;
 }

@@ -20,7 +20,7 @@ const FILL_TYPES: Record<string, number> = {
   nothing: FILL_NOTHING, zero: FILL_ZERO, random: FILL_RANDOM, pattern: FILL_PATTERN, 'pattern-span': FILL_PATTERN_SPAN,
 };
 
-/** Slots fakesrc reserves at start: enough for a queue or two of in-flight buffers without growing. */
+// Slots fakesrc reserves at start: enough for a queue or two of in-flight buffers without growing.
 const RESERVED_SLOTS = 64;
 
 /**

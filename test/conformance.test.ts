@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { FlowResult, Harness, createDefaultRegistry, launch, type Element } from '../src/index.js';
+import { convertPropertyValue } from '../src/element/property.js';
+
+// Every registered element goes through the same checks: metadata that inspect can print,
+// defaults that pass their own validation, repeated state changes, EOS, and refused caps.
+const registry = createDefaultRegistry();
+const entries = registry.list();
+
+/** Elements that need a resource before they can start. */
+function configure(el: Element): void {
+  if (el.factory === 'filesrc') el.set('location', fileURLToPath(import.meta.url));
+  if (el.factory === 'filesink') el.set('location', '/dev/null');
+}
+
+describe.each(entries.map((e) => [e.factory, e] as const))('%s', (factory, entry) => {
+  const meta = entry.elementClass.metadata;
+
+  it('has complete metadata', () => {
+    expect(meta.factory).toBe(factory);
+    expect(meta.classification).toMatch(/^[A-Z][A-Za-z]+(\/[A-Za-z]+)*$/);
+    expect(meta.description.length).toBeGreaterThan(5);
+    expect(meta.example).toContain(factory);
+    expect(['async', 'realtime', 'auto']).toContain(meta.affinity);
+    for (const [name, spec] of Object.entries(meta.properties)) {
+      expect(spec.description.length, `${factory}.${name} description`).toBeGreaterThan(3);
+      expect(() => convertPropertyValue(spec, spec.default, { element: factory, property: name })).not.toThrow();
+    }
+  });
+
+  it('opens its doc comment with its launch line and classification', () => {
+    const src = readFileSync(fileURLToPath(entry.module.replace(/\.js$/, '.ts')), 'utf8');
+    const classAt = src.search(/export (default )?class/);
+    const start = src.lastIndexOf('/**', classAt);
+    const doc = start < 0 ? '' : src.slice(start + 3, src.indexOf('*/', start));
+    const firstLines = doc.split('\n').map((l) => l.replace(/^\s*\*\s?/, '')).filter((l) => l.trim() !== '').slice(0, 4).join('\n');
+    expect(firstLines).toContain(meta.example);
+    expect(doc).toContain(meta.classification);
+  });
+
+  it('survives start/stop twice and handles EOS', async () => {
+    for (let round = 0; round < 2; round++) {
+      const el = registry.make(factory);
+      configure(el);
+      const h = new Harness(el);
+      await h.start();
+      if (el.sinkPads.length > 0 && el.sinkPads[0]!.peer !== null) {
+        h.eos();
+        await h.settle();
+        const hasSrc = el.templates.some((t) => t.direction === 'src');
+        const linkedSrc = el.srcPads.some((p) => p.peer !== null);
+        const isQueue = typeof (el as { produce?: unknown }).produce === 'function';
+        if (!hasSrc) expect(h.eosCount).toBe(1);
+        else if (linkedSrc && !isQueue) expect(h.events.map((e) => e.type)).toContain('eos');
+        else if (linkedSrc) {
+          // A queue hands EOS on from its own task.
+          expect(await h.step()).toBe(FlowResult.EOS);
+          expect(h.events.map((e) => e.type)).toContain('eos');
+        }
+      }
+      await h.stop();
+    }
+  });
+
+  it('refuses caps its templates do not allow, at prepare, naming the link', async () => {
+    const sinkTemplate = entry.elementClass.metadata.padTemplates.find((t) => t.direction === 'sink');
+    if (sinkTemplate === undefined || (sinkTemplate.caps ?? 'ANY') === 'ANY') {
+      // Elements that take anything must accept arbitrary caps.
+      if (sinkTemplate === undefined) return;
+      const el = registry.make(factory);
+      configure(el);
+      const h = new Harness(el, { caps: 'application/x-anything, answer=(int)42', ...(sinkTemplate.presence === 'request' ? { sinkPad: sinkTemplate.name } : {}) });
+      await h.start();
+      await h.stop();
+      return;
+    }
+    const p = launch(`fakesrc ! application/x-refused ! ${factory}`, { registry });
+    await expect(p.prepare()).rejects.toThrow(/cannot link/);
+  });
+});
+
+describe('conformance suite', () => {
+  it('covers every registered element', () => {
+    expect(entries.length).toBeGreaterThanOrEqual(12);
+    expect(FlowResult.OK).toBe(0);
+  });
+});
