@@ -2,6 +2,7 @@ import type { Allocator } from '../memory/allocator.js';
 import type { Clock } from './clock.js';
 import type { Element } from './element.js';
 import type { BusMessage } from './message.js';
+import type { Pad } from './pad.js';
 
 /**
  * What an element may ask of whoever runs it: the pipeline's executor, or the test harness.
@@ -22,4 +23,6 @@ export interface ElementContext {
   blockUpstream(until: Promise<unknown>): void;
   /** A sink saw EOS. The pipeline posts `eos` when every sink has. */
   sinkReachedEos(sink: Element): void;
+  /** A pad appeared on an attached element (a sometimes pad while running): links waiting for it are made. */
+  padAdded?(pad: Pad): void;
 }

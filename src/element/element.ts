@@ -79,7 +79,17 @@ export abstract class Element {
       throw new ParallaxError('BAD_LINK', `${this.name} already has a pad named ${pad.name}`);
     }
     this.pads.push(pad);
+    this.ctx?.padAdded?.(pad);
     return pad;
+  }
+
+  /** Removes a sometimes or request pad (unlinking it). */
+  removePad(pad: Pad): void {
+    const i = this.pads.indexOf(pad);
+    if (i < 0) return;
+    if (pad.peer !== null) pad.peer.peer = null;
+    pad.peer = null;
+    this.pads.splice(i, 1);
   }
 
   pad(name: string): Pad | undefined {

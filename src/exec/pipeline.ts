@@ -12,6 +12,8 @@ import { MonotonicClock } from './clock.js';
 import { checkTransition } from './states.js';
 import { StreamingTask, type TaskDriver } from './streaming-task.js';
 import { validateLinks } from './validate.js';
+import { PendingLinks } from '../graph/pending-links.js';
+import type { Pad } from '../element/pad.js';
 import { Events } from '../element/event.js';
 
 export interface RunOptions {
@@ -52,6 +54,8 @@ export class Pipeline {
   private stopping: Promise<void> | null = null;
 
   private readonly context: ElementContext;
+  /** Links waiting for sometimes pads to appear. */
+  readonly pendingLinks = new PendingLinks();
 
   constructor(readonly name = 'pipeline0') {
     // Getters, so elements always see the current clock and base time without re-attaching.
@@ -63,6 +67,7 @@ export class Pipeline {
       post: (msg) => this.post(msg),
       blockUpstream: (p) => StreamingTask.current?.block(p),
       sinkReachedEos: (sink) => this.sinkReachedEos(sink),
+      padAdded: (pad) => this.padAdded(pad),
     };
   }
 
@@ -91,7 +96,7 @@ export class Pipeline {
   async prepare(): Promise<void> {
     checkTransition(this.currentState, 'prepare');
     if (this.currentState === 'idle') return;
-    validateLinks(this.elements);
+    validateLinks(this.elements, this.pendingLinks.reserved());
     for (const el of this.elements) for (const p of el.pads) p.caps = null;
     negotiate(this.elements);
     for (const el of this.elements) {
@@ -133,7 +138,7 @@ export class Pipeline {
     this.baseTime = this.clock.now();
     this.firstError = null;
     this.eosSinks = new Set();
-    this.sinks = this.elements.filter((el) => el.srcPads.length === 0 && el.sinkPads.length > 0);
+    this.sinks = this.elements.filter((el) => el.sinkPads.length > 0 && !el.templates.some((t) => t.direction === 'src'));
     for (const el of this.elements) el.state = 'running';
     this.setState('running');
     for (const el of this.elements) {
@@ -221,6 +226,18 @@ export class Pipeline {
       elements[el.name] = { buffersOut, bytesOut };
     }
     return { state: this.currentState, bytesCopied: copyStats().bytesCopied - this.copiesAtStart, pools: this.allocator.stats(), elements };
+  }
+
+  private padAdded(pad: Pad): void {
+    if (!this.pendingLinks.resolve(pad)) return;
+    this.bus.post({ type: 'element', source: pad.element.name, name: 'pad-added', data: { pad: pad.fullName, peer: pad.peer?.fullName } });
+    // Bring a late link up to date: what the pad already announced goes to its new peer.
+    if (pad.direction === 'src') {
+      for (const type of ['stream-start', 'caps', 'segment'] as const) {
+        const ev = pad.sticky.get(type);
+        if (ev !== undefined && pad.peer !== null) pad.peer.element.sinkEvent(pad.peer, ev);
+      }
+    }
   }
 
   private sinkReachedEos(sink: Element): void {

@@ -207,10 +207,39 @@ export class LaunchBuilder {
     }
     ups.forEach((u, i) => {
       const d = downs[i];
+      const upLater = this.sometimesPad(up.el, 'src', u?.name);
+      const downLater = this.sometimesPad(down.el, 'sink', d?.name);
+      if (upLater !== undefined && downLater !== undefined) this.fail('BAD_LINK', 'cannot link two pads that do not exist yet', link.span);
+      if (upLater !== undefined) {
+        const peer = at(this.source, d?.span ?? down.span, () => pickPad(down.el, 'sink', d?.name));
+        this.pipeline.pendingLinks.add({ element: up.el, pad: upLater, direction: 'src', peer });
+        return;
+      }
+      if (downLater !== undefined) {
+        const peer = at(this.source, u?.span ?? up.span, () => pickPad(up.el, 'src', u?.name));
+        this.pipeline.pendingLinks.add({ element: down.el, pad: downLater, direction: 'sink', peer });
+        return;
+      }
       const src = at(this.source, u?.span ?? up.span, () => pickPad(up.el, 'src', u?.name));
       const sink = at(this.source, d?.span ?? down.span, () => pickPad(down.el, 'sink', d?.name));
       at(this.source, link.span, () => linkPads(src, sink));
     });
+  }
+
+  /**
+   * The pad name (or template) to wait for when a link must go to a sometimes pad that does not
+   * exist yet; undefined when the link can be made now.
+   */
+  private sometimesPad(el: Element, direction: 'src' | 'sink', name: string | undefined): string | undefined {
+    if (name !== undefined) {
+      if (el.pad(name) !== undefined) return undefined;
+      const t = el.templates.find((tp) => tp.direction === direction && tp.matches(name));
+      return t?.presence === 'sometimes' ? name : undefined;
+    }
+    const now = el.pads.some((p) => p.direction === direction && p.peer === null && p.template.presence === 'always')
+      || el.templates.some((t) => t.direction === direction && t.presence === 'request');
+    if (now) return undefined;
+    return el.templates.find((t) => t.direction === direction && t.presence === 'sometimes')?.name;
   }
 
   /** `a. : b.` links every free src pad of a that b can take. */
