@@ -37,6 +37,8 @@ export { Harness, type HarnessOptions } from './harness/harness.js';
 export { FakeClock } from './harness/fake-clock.js';
 export { copyStats } from './memory/copy-counter.js';
 export { toDot } from './graph/dot.js';
+export { queryLatency, type Latency } from './graph/latency.js';
+export * from './elements/index.js';
 
 /** Builds a pipeline from a gst-launch style string, with the default registry unless given one. */
 export function launch(description: string, options: { registry?: Registry; name?: string } = {}): Pipeline {

@@ -16,6 +16,8 @@ export interface ElementClass<E extends Element = Element> {
   readonly metadata: ElementMetadata;
 }
 
+const NO_LATENCY = Object.freeze({ min: 0, max: 0 });
+
 const templateCache = new WeakMap<ElementMetadata, PadTemplate[]>();
 
 /** Parsed pad templates of an element class, parsed once per class. */
@@ -189,6 +191,14 @@ export abstract class Element {
 
   /** Elements that drive a streaming task (sources, queues) return its next step. */
   iterate?(): FlowResult | Promise<FlowResult>;
+
+  /**
+   * This element's own latency in nanoseconds: `min` it always adds, `max` it can buffer
+   * (a queue's max-size-time). The pipeline sums them along each path (GStreamer's LATENCY query).
+   */
+  latency(): { readonly min: number; readonly max: number } {
+    return NO_LATENCY;
+  }
 
   // ---- negotiation --------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import { checkTransition } from './states.js';
 import { StreamingTask, type TaskDriver } from './streaming-task.js';
 import { validateLinks } from './validate.js';
 import { PendingLinks } from '../graph/pending-links.js';
+import { queryLatency, type Latency } from '../graph/latency.js';
 import type { Pad } from '../element/pad.js';
 import { Events } from '../element/event.js';
 
@@ -135,6 +136,8 @@ export class Pipeline {
       for (const t of this.tasks) t.task.resume();
       return;
     }
+    const latency = this.queryLatency();
+    this.bus.post({ type: 'latency', source: this.name, min: latency.min, max: latency.max });
     this.baseTime = this.clock.now();
     this.firstError = null;
     this.eosSinks = new Set();
@@ -212,6 +215,11 @@ export class Pipeline {
     const err = await outcome;
     await this.suspend();
     if (err !== null) throw err;
+  }
+
+  /** The pipeline's latency: each element's own, summed along the slowest source-to-sink path. */
+  queryLatency(): Latency {
+    return queryLatency(this.elements);
   }
 
   stats(): PipelineStats {

@@ -31,6 +31,6 @@ describe('bus', () => {
     const types: string[] = [];
     p.bus.on('message', (m) => types.push(m.type));
     await p.run();
-    expect(types.filter((t) => t !== 'property-notify')).toEqual(['caps', 'caps', 'state-changed', 'state-changed', 'eos', 'state-changed']);
+    expect(types.filter((t) => t !== 'property-notify')).toEqual(['caps', 'caps', 'state-changed', 'latency', 'state-changed', 'eos', 'state-changed']);
   });
 });

@@ -187,6 +187,11 @@ export class Queue extends Element implements TaskDriver {
 
   // ---- input side: upstream's streaming task ------------------------------------------------
 
+  /** A queue adds no latency of its own but can buffer up to max-size-time. */
+  override latency(): { readonly min: number; readonly max: number } {
+    return { min: 0, max: this.num('max-size-time') };
+  }
+
   override chain(_pad: Pad, buf: Buffer): FlowResult {
     if (this.flushing) {
       buf.release();

@@ -35,16 +35,10 @@ export class FileSink extends Sink {
   private file: FileHandle | null = null;
   /** Where the next write goes, for messages. */
   private written = 0;
-  /**
-   * The last write in flight. Writes are chained here so they never overlap, whatever the base
-   * class does with renders queued behind an in-flight one.
-   */
-  private lastWrite: Promise<FlowResult> | null = null;
 
   override async start(): Promise<void> {
     await super.start();
     this.written = 0;
-    this.lastWrite = null;
     const location = this.get('location');
     if (typeof location !== 'string' || location === '') {
       throw new ParallaxError('ELEMENT_ERROR', `${this.name}: no file to write: the "location" property is not set`);
@@ -56,17 +50,8 @@ export class FileSink extends Sink {
     }
   }
 
-  protected render(buf: Buffer): Promise<FlowResult> {
-    const prev = this.lastWrite;
-    const write = prev === null ? this.write(buf) : prev.then(() => this.write(buf));
-    this.lastWrite = write;
-    void write.then(() => {
-      if (this.lastWrite === write) this.lastWrite = null;
-    });
-    return write;
-  }
-
-  private async write(buf: Buffer): Promise<FlowResult> {
+  /** The Sink base never starts a render before the previous one finished, so writes stay in order. */
+  protected async render(buf: Buffer): Promise<FlowResult> {
     const file = this.file;
     if (file === null) return FlowResult.FLUSHING;
     const data = buf.data;
@@ -94,7 +79,6 @@ export class FileSink extends Sink {
   }
 
   private async close(): Promise<void> {
-    if (this.lastWrite !== null) await this.lastWrite;
     const file = this.file;
     this.file = null;
     if (file !== null) await file.close();

@@ -88,6 +88,11 @@ export class Identity extends Transform {
     this.unblock();
   }
 
+  /** sleep-time holds every buffer that long. */
+  override latency(): { readonly min: number; readonly max: number } {
+    return { min: this.num('sleep-time') * 1000, max: 0 };
+  }
+
   protected override propertyChanged(name: string, value: PropertyValue): void {
     switch (name) {
       case 'silent': this.silent = value as boolean; break;
