@@ -72,37 +72,55 @@ export class StreamingTask {
     for (;;) {
       if (this.resumeGate !== null) await this.resumeGate;
       if (this.stopping) return this.end(FlowResult.FLUSHING);
+      // A synchronous burst: produce and deliver until something asks the task to wait. Nothing
+      // else runs on this thread meanwhile, so `current` is set once for the whole burst.
+      let r: FlowResult = FlowResult.OK;
+      let later: Promise<Buffer | Event | FlowResult> | null = null;
       enter(this);
-      let item: Buffer | Event | FlowResult | Promise<Buffer | Event | FlowResult>;
       try {
-        item = this.driver.produce();
+        for (;;) {
+          const item = this.driver.produce();
+          if (typeof item === 'number') {
+            r = item;
+            break;
+          }
+          if (item instanceof Promise) {
+            later = item;
+            break;
+          }
+          r = this.driver.deliver(item);
+          this.iterations++;
+          if (r !== FlowResult.OK || this.blocker !== null || this.stopping) break;
+          if ((this.iterations & 63) === 0 && performance.now() - sliceStart > TIME_SLICE_MS) break;
+        }
       } finally {
         enter(null);
       }
-      if (item instanceof Promise) item = await item;
-      if (this.stopping) {
-        if (typeof item === 'object' && 'release' in item) item.release();
-        return this.end(FlowResult.FLUSHING);
-      }
-      let r: FlowResult;
-      if (typeof item === 'number') {
-        r = item;
-      } else {
-        enter(this);
-        try {
-          r = this.driver.deliver(item);
-        } finally {
-          enter(null);
+      if (later !== null) {
+        const item = await later;
+        if (this.stopping) {
+          if (typeof item === 'object' && 'release' in item) item.release();
+          return this.end(FlowResult.FLUSHING);
+        }
+        if (typeof item === 'number') {
+          r = item;
+        } else {
+          enter(this);
+          try {
+            r = this.driver.deliver(item);
+          } finally {
+            enter(null);
+          }
+          this.iterations++;
         }
       }
-      this.iterations++;
       if (r !== FlowResult.OK) return this.end(r);
       if (this.blocker !== null) {
         const b = this.blocker;
         this.blocker = null;
         await b;
         sliceStart = performance.now();
-      } else if ((this.iterations & 63) === 0 && performance.now() - sliceStart > TIME_SLICE_MS) {
+      } else if (later === null && performance.now() - sliceStart > TIME_SLICE_MS) {
         await yieldToEventLoop();
         sliceStart = performance.now();
       }
