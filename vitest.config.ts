@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     pool: 'forks',
+    // Lets the buffer-leak test collect garbage on demand.
+    execArgv: ['--expose-gc'],
   },
 });

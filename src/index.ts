@@ -17,6 +17,7 @@ export { Bus } from './exec/bus.js';
 export { MonotonicClock } from './exec/clock.js';
 export { Element, type ElementClass } from './element/element.js';
 export { Buffer, BufferFlags } from './element/buffer.js';
+export { leakedBuffers } from './element/buffer-leaks.js';
 export { FlowResult, flowName } from './element/flow.js';
 export { Events, type Event, type Segment, isSerialized, isSticky } from './element/event.js';
 export { Pad } from './element/pad.js';

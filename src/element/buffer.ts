@@ -1,6 +1,7 @@
 import type { Pool } from '../memory/pool.js';
 import type { Allocator } from '../memory/allocator.js';
 import { copyPayload } from '../memory/copy-counter.js';
+import { forget, watchForLeak } from './buffer-leaks.js';
 import {
   CLOCK_TIME_NONE, H32_CAPS_ID, H32_FLAGS, H32_LENGTH, H32_REFCOUNT, H32_STREAM_ID,
   H64_DTS, H64_DURATION, H64_OFFSET, H64_PTS, H64_SEQUENCE,
@@ -35,6 +36,7 @@ export class Buffer {
   private readonly h64: number;
   private view: Uint8Array | undefined;
   private released = false;
+  private watched = false;
 
   constructor(readonly pool: Pool, readonly slot: number) {
     const base = pool.headerOffset(slot);
@@ -125,10 +127,23 @@ export class Buffer {
     return new Buffer(this.pool, this.slot);
   }
 
+  /**
+   * Hands this buffer to code outside the engine (an appsink consumer). If that code drops the
+   * handle without `release()`, the garbage collector releases it (see buffer-leaks.ts).
+   */
+  handOver(): this {
+    if (!this.watched && !this.released) {
+      this.watched = true;
+      watchForLeak(this, this.pool, this.slot);
+    }
+    return this;
+  }
+
   /** Drops this handle's reference. The last release returns the slot. Idempotent per handle. */
   release(): void {
     if (this.released) return;
     this.released = true;
+    if (this.watched) forget(this);
     const left = --this.pool.i32[this.h32 + H32_REFCOUNT]!;
     if (left === 0) this.pool.release(this.slot);
   }

@@ -233,7 +233,7 @@ export class AppSink extends Sink {
       this.drainWaiter = null;
       drained();
     }
-    return buf;
+    return buf.handOver();
   }
 
   private isFull(): boolean {
