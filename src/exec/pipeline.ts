@@ -16,6 +16,7 @@ import { PendingLinks } from '../graph/pending-links.js';
 import { queryLatency, type Latency } from '../graph/latency.js';
 import type { Pad } from '../element/pad.js';
 import { Events } from '../element/event.js';
+import { linkPads, pickPad } from '../graph/link.js';
 
 export interface RunOptions {
   /** Aborting stops the pipeline; `run()` then rejects with code ABORTED. */
@@ -85,6 +86,25 @@ export class Pipeline {
       this.elements.push(el);
       el.attach(this.context);
     }
+    return this;
+  }
+
+  /**
+   * Links `a` to `b`: the named pads, or the first free always pads, or new request pads.
+   * Throws BAD_LINK with the reason (a sink has no src pad, a pad is taken, caps cannot agree).
+   */
+  link(a: Element, b: Element, pads: { readonly src?: string; readonly sink?: string } = {}): this {
+    for (const el of [a, b]) {
+      if (!this.elements.includes(el)) throw new ParallaxError('BAD_LINK', `cannot link ${a.name} to ${b.name}: ${el.name} is not in ${this.name}; add() it first`);
+    }
+    linkPads(pickPad(a, 'src', pads.src), pickPad(b, 'sink', pads.sink));
+    return this;
+  }
+
+  /** Adds the elements that are not in the pipeline yet and links each to the next. */
+  chain(...els: Element[]): this {
+    for (const el of els) if (!this.elements.includes(el)) this.add(el);
+    for (let i = 0; i + 1 < els.length; i++) this.link(els[i]!, els[i + 1]!);
     return this;
   }
 

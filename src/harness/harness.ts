@@ -120,6 +120,11 @@ export class Harness {
     return this.input.pad('src')!.pushEvent(ev);
   }
 
+  /** Sends new caps in-band, as upstream renegotiating would. Returns whether the element took them. */
+  setCaps(caps: string | Caps): boolean {
+    return this.pushEvent(Events.caps(typeof caps === 'string' ? parseCaps(caps) : caps));
+  }
+
   /** Sends EOS in. */
   eos(): boolean {
     return this.pushEvent(Events.eos());
