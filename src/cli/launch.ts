@@ -34,6 +34,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(LAUNCH_USAGE + '\n');
     return 0;
   }
+  if (args.description.trim() === '') {
+    process.stderr.write(`parallax-launch: no pipeline given\n${LAUNCH_USAGE}\n`);
+    return 2;
+  }
   const registry = defaultRegistry();
   let pipeline: Pipeline;
   try {

@@ -75,6 +75,13 @@ describe('parallax-launch', () => {
     expect(dot).toContain('rate=(int)8000');
   });
 
+  it('prints usage without a pipeline, and exits 2', () => {
+    const r = run(LAUNCH);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('usage: parallax-launch');
+    expect(run(LAUNCH, '--help').out).toContain('exit status: 0 on EOS');
+  });
+
   it('rejects unknown options with usage and exit 2', () => {
     const r = run(LAUNCH, '--bogus', 'fakesrc ! fakesink');
     expect(r.code).toBe(2);
