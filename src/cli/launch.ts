@@ -89,6 +89,16 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   };
   process.on('SIGINT', onSigint);
+  // A pipeline that waits on nothing that can ever happen (an appsrc nobody feeds, an appsink
+  // nobody reads) leaves Node with an empty event loop. Say so instead of exiting quietly.
+  const onStall = (): void => {
+    const waiting = pipeline.runningTasks();
+    process.stderr.write(`ERROR: pipeline stalled: nothing can make progress` +
+      (waiting.length > 0 ? ` (still waiting: ${waiting.join(', ')})` : '') +
+      `; an appsrc needs an application to push data and an appsink one to pull it\n`);
+    process.exit(1);
+  };
+  process.on('beforeExit', onStall);
   out('Setting pipeline to RUNNING ...');
   const started = process.hrtime.bigint();
   try {
@@ -101,6 +111,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('beforeExit', onStall);
     out(`Execution ended after ${formatTime(Number(process.hrtime.bigint() - started))}`);
     out('Setting pipeline to SUSPENDED ...');
   }

@@ -219,6 +219,14 @@ export abstract class Element {
     return pad.template.caps;
   }
 
+  /**
+   * The caps a sink pad accepts before anything upstream is known: its template caps by default.
+   * Sinks with a `caps` property (appsink) narrow them here.
+   */
+  sinkCaps(pad: Pad): Caps {
+    return pad.template.caps;
+  }
+
   /** Picks one fixed caps out of the possible ones for `pad` (GStreamer's fixate). */
   fixateCaps(_pad: Pad, caps: Caps): Caps {
     return caps.isAny() ? caps : caps.fixate();

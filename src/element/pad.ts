@@ -64,10 +64,15 @@ export class Pad {
     if (this.direction === 'src' && isSticky(ev)) this.sticky.set(ev.type, ev);
     const peer = this.peer;
     if (peer === null) return false;
-    if (this.direction === 'src') {
-      if (isSticky(ev)) peer.sticky.set(ev.type, ev);
-      return peer.element.sinkEvent(peer, ev);
+    try {
+      if (this.direction === 'src') {
+        if (isSticky(ev)) peer.sticky.set(ev.type, ev);
+        return peer.element.sinkEvent(peer, ev);
+      }
+      return peer.element.srcEvent(peer, ev);
+    } catch (e) {
+      peer.element.error(`threw while handling a ${ev.type} event on ${peer.name}: ${e instanceof Error ? e.message : String(e)}`, e);
+      return false;
     }
-    return peer.element.srcEvent(peer, ev);
   }
 }

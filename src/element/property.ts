@@ -80,6 +80,8 @@ export function convertPropertyValue(spec: PropertySpec, raw: unknown, t: Proper
   switch (spec.type) {
     case 'int':
     case 'uint64': {
+      // G_MAXUINT64 (GST_CLOCK_TIME_NONE) is how gst-launch lines say "no limit": the largest value here.
+      if (spec.type === 'uint64' && (raw === '18446744073709551615' || raw === 18446744073709551615n)) return numericRange(spec)![1];
       const n = typeof raw === 'string' ? parseNumber(raw) : typeof raw === 'bigint' ? Number(raw) : raw;
       if (typeof n !== 'number' || !Number.isInteger(n)) fail(t, raw, spec.type === 'int' ? 'expected an integer' : 'expected a non-negative integer');
       return checkRange(spec, t, n, raw);

@@ -46,7 +46,7 @@ export class Pipeline {
   readonly elements: Element[] = [];
   clock: Clock = new MonotonicClock();
   private currentState: PipelineState = 'suspended';
-  private tasks: { task: StreamingTask; done: Promise<void> }[] = [];
+  private tasks: { task: StreamingTask; done: Promise<void>; finished: boolean }[] = [];
   private baseTime = 0;
   private pausedAt = -1;
   private eosSinks = new Set<Element>();
@@ -113,8 +113,34 @@ export class Pipeline {
     return this.elements.find((e) => e.name === name);
   }
 
+  /**
+   * Transitions run one at a time, in call order: a `suspend()` called while `prepare()` is
+   * opening files waits for it and then closes them, instead of racing it.
+   */
+  private serialized(fn: () => Promise<void>): Promise<void> {
+    const next = this.transitions.then(fn, fn);
+    this.transitions = next.catch(() => {});
+    return next;
+  }
+
+  private transitions: Promise<void> = Promise.resolve();
+
   /** Suspended → Idle: validates links, negotiates caps, opens resources. */
-  async prepare(): Promise<void> {
+  prepare(): Promise<void> {
+    return this.serialized(() => this.doPrepare());
+  }
+
+  /** Idle → Running (preparing first when suspended): starts the streaming tasks. */
+  activate(): Promise<void> {
+    return this.serialized(() => this.doActivate());
+  }
+
+  /** Any state → Suspended: stops the tasks and frees every resource. Safe to call twice. */
+  suspend(): Promise<void> {
+    return this.serialized(() => this.doSuspend());
+  }
+
+  private async doPrepare(): Promise<void> {
     checkTransition(this.currentState, 'prepare');
     if (this.currentState === 'idle') return;
     validateLinks(this.elements, this.pendingLinks.reserved());
@@ -143,17 +169,18 @@ export class Pipeline {
     this.setState('idle');
   }
 
-  /** Idle → Running (preparing first when suspended): starts the streaming tasks. */
-  async activate(): Promise<void> {
+  private async doActivate(): Promise<void> {
     checkTransition(this.currentState, 'activate');
     if (this.currentState === 'running') return;
-    if (this.currentState === 'suspended') await this.prepare();
+    if (this.currentState === 'suspended') await this.doPrepare();
     if (this.pausedAt >= 0) {
       this.baseTime += this.clock.now() - this.pausedAt;
       this.pausedAt = -1;
       for (const el of this.elements) el.state = 'running';
       this.setState('running');
       for (const t of this.tasks) t.task.resume();
+      // Every sink may have finished while paused (an appsink drained by the application).
+      this.checkEos();
       return;
     }
     const latency = this.queryLatency();
@@ -161,17 +188,19 @@ export class Pipeline {
     this.baseTime = this.clock.now();
     this.firstError = null;
     this.eosSinks = new Set();
+    this.eosPosted = false;
     this.sinks = this.elements.filter((el) => el.sinkPads.length > 0 && !el.templates.some((t) => t.direction === 'src'));
     for (const el of this.elements) el.state = 'running';
     this.setState('running');
     for (const el of this.elements) {
       if (!isTaskDriver(el)) continue;
       const task = new StreamingTask(el);
-      const done = task.run().then(
+      const entry = { task, done: Promise.resolve(), finished: false };
+      entry.done = task.run().then(
         (r) => this.taskEnded(el, r),
         (e: unknown) => this.taskEnded(el, FlowResult.ERROR, e),
-      );
-      this.tasks.push({ task, done });
+      ).finally(() => (entry.finished = true));
+      this.tasks.push(entry);
     }
   }
 
@@ -185,11 +214,24 @@ export class Pipeline {
     this.setState('idle');
   }
 
-  /** Any state → Suspended: stops the tasks and frees every resource. Safe to call twice. */
-  async suspend(): Promise<void> {
+  private async doSuspend(): Promise<void> {
     checkTransition(this.currentState, 'suspend');
     await this.teardown();
     if (this.currentState !== 'suspended') this.setState('suspended');
+  }
+
+  /**
+   * Suspends and closes the bus: `for await (const msg of pipeline.bus)` loops end. The pipeline
+   * cannot be used afterwards.
+   */
+  async dispose(): Promise<void> {
+    await this.suspend();
+    this.bus.close();
+  }
+
+  /** Elements whose streaming task is still running: what a stalled pipeline waits on. */
+  runningTasks(): string[] {
+    return this.tasks.filter((t) => !t.finished).map((t) => t.task.driver.name);
   }
 
   /**
@@ -270,17 +312,24 @@ export class Pipeline {
 
   private sinkReachedEos(sink: Element): void {
     this.eosSinks.add(sink);
-    if (this.currentState === 'running' && this.sinks.every((s) => this.eosSinks.has(s))) {
-      this.bus.post({ type: 'eos', source: this.name });
-    }
+    this.checkEos();
   }
+
+  /** Posts `eos` once, when running and every sink has reached EOS. */
+  private checkEos(): void {
+    if (this.eosPosted || this.currentState !== 'running' || !this.sinks.every((s) => this.eosSinks.has(s))) return;
+    this.eosPosted = true;
+    this.bus.post({ type: 'eos', source: this.name });
+  }
+
+  private eosPosted = false;
 
   private post(msg: BusMessage): void {
     this.bus.post(msg);
     if (msg.type === 'error' && this.currentState !== 'error' && this.currentState !== 'suspended') {
       this.firstError = msg.error;
       this.setState('error');
-      void this.teardown();
+      this.teardown().catch((e: unknown) => this.bus.post({ type: 'warning', source: this.name, message: `teardown after an error failed: ${String(e)}` }));
     }
   }
 

@@ -17,6 +17,12 @@ export interface TaskDriver {
 /** The task whose synchronous call chain is running now, so `blockUpstream` knows whom to stop. */
 let current: StreamingTask | null = null;
 
+const STOPPED = Symbol('stopped');
+
+function releaseIfBuffer(item: unknown): void {
+  if (typeof item === 'object' && item !== null && 'release' in item && typeof item.release === 'function') (item as Buffer).release();
+}
+
 function enter(task: StreamingTask | null): void {
   current = task;
 }
@@ -50,9 +56,15 @@ export class StreamingTask {
     this.blocker = this.blocker === null ? p : Promise.all([this.blocker, p]);
   }
 
-  /** Asks the loop to end; it ends at its next step with FLUSHING. */
+  /** Resolves when `stop()` is called, so a task waiting on its driver wakes at once. */
+  // Declared first: the promise below replaces it as it is built.
+  private wakeOnStop: () => void = () => {};
+  private readonly stopped = new Promise<typeof STOPPED>((resolve) => (this.wakeOnStop = () => resolve(STOPPED)));
+
+  /** Asks the loop to end; it ends at its next step (or wakes from its wait) with FLUSHING. */
   stop(): void {
     this.stopping = true;
+    this.wakeOnStop();
     this.resume();
   }
 
@@ -97,9 +109,11 @@ export class StreamingTask {
         enter(null);
       }
       if (later !== null) {
-        const item = await later;
-        if (this.stopping) {
-          if (typeof item === 'object' && 'release' in item) item.release();
+        const item = await Promise.race([later, this.stopped]);
+        if (item === STOPPED || this.stopping) {
+          // What the driver produces after all is not wanted any more.
+          void later.then(releaseIfBuffer, () => {});
+          if (item !== STOPPED) releaseIfBuffer(item);
           return this.end(FlowResult.FLUSHING);
         }
         if (typeof item === 'number') {

@@ -139,6 +139,8 @@ export class LaunchBuilder {
 
   /** Pass 2: links adjacent items of a chain, through a capsfilter where a filter is written. */
   private linkChain(chain: Chain): void {
+    // A reference standing alone links nothing, but a misspelt one must still be reported.
+    if (chain.links.length === 0) for (const item of chain.items) if (item.kind === 'ref') this.endpoint(chain, 0, 'src');
     for (let i = 0; i < chain.links.length; i++) {
       const link = chain.links[i]!;
       const up = this.endpoint(chain, i, 'src');

@@ -23,7 +23,8 @@ export function negotiate(elements: readonly Element[]): void {
   for (let i = order.length - 1; i >= 0; i--) {
     const el = order[i]!;
     for (const sinkPad of el.sinkPads) {
-      let caps = sinkPad.template.caps;
+      let caps = el.sinkCaps(sinkPad);
+      const branches: [Pad, Caps][] = [];
       for (const srcPad of el.srcPads) {
         const peerAccepts = srcPad.peer === null ? Caps.ANY : accepted.get(srcPad.peer) ?? Caps.ANY;
         const downstream = srcPad.template.caps.intersect(peerAccepts);
@@ -33,8 +34,11 @@ export function negotiate(elements: readonly Element[]): void {
           const canOutput = srcPad.template.caps.intersect(el.transformCaps(sinkPad, sinkPad.template.caps));
           if (!canOutput.canIntersect(peerAccepts)) fail(srcPad, srcPad.peer, canOutput, peerAccepts);
         }
-        caps = caps.intersect(el.transformCaps(srcPad, downstream));
+        const wanted = el.transformCaps(srcPad, downstream);
+        if (srcPad.peer !== null) branches.push([srcPad, wanted]);
+        caps = caps.intersect(wanted);
       }
+      if (caps.isEmpty() && branches.length > 1) branchConflict(el.name, branches);
       accepted.set(sinkPad, caps);
     }
   }
@@ -51,8 +55,8 @@ export function negotiate(elements: readonly Element[]): void {
       const wanted = accepted.get(peer) ?? peer.template.caps;
       let possible = proposed.intersect(wanted);
       if (possible.isEmpty()) {
-        const local = proposed.intersect(peer.template.caps);
-        if (local.isEmpty()) fail(srcPad, peer, proposed, peer.template.caps);
+        const local = proposed.intersect(peer.element.sinkCaps(peer));
+        if (local.isEmpty()) fail(srcPad, peer, proposed, peer.element.sinkCaps(peer));
         possible = local;
       }
       const fixed = el.fixateCaps(srcPad, possible);
@@ -60,6 +64,22 @@ export function negotiate(elements: readonly Element[]): void {
       peer.caps = fixed;
       if (!el.setCaps(srcPad, fixed)) fail(srcPad, peer, fixed, wanted, `${el.name} refused caps ${fixed.toString()}`);
       if (!peer.element.setCaps(peer, fixed)) fail(srcPad, peer, fixed, wanted, `${peer.element.name} refused caps ${fixed.toString()}`);
+    }
+  }
+}
+
+/** One stream cannot go to branches that want formats with nothing in common (a tee). */
+function branchConflict(element: string, branches: readonly [Pad, Caps][]): void {
+  for (let i = 0; i < branches.length; i++) {
+    for (let j = i + 1; j < branches.length; j++) {
+      const [a, ca] = branches[i]!;
+      const [b, cb] = branches[j]!;
+      if (!ca.canIntersect(cb)) {
+        throw new ParallaxError('NOT_NEGOTIATED',
+          `${element} cannot send one stream to both ${a.fullName} and ${b.fullName}: ${explainMismatch(ca, cb)}\n` +
+          `  ${a.fullName} leads to: ${ca.toString()}\n` +
+          `  ${b.fullName} leads to: ${cb.toString()}`);
+      }
     }
   }
 }

@@ -75,6 +75,12 @@ describe('parallax-launch', () => {
     expect(dot).toContain('rate=(int)8000');
   });
 
+  it('reports a pipeline that can never progress instead of exiting quietly', () => {
+    const r = run(LAUNCH, 'appsrc ! fakesink');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('ERROR: pipeline stalled: nothing can make progress (still waiting: appsrc0)');
+  });
+
   it('prints usage without a pipeline, and exits 2', () => {
     const r = run(LAUNCH);
     expect(r.code).toBe(2);

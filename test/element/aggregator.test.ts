@@ -87,3 +87,29 @@ describe('Transform base, out of place', () => {
     await h.stop();
   });
 });
+
+describe('Aggregator base, several buffers per push', () => {
+  it('queues buffers per pad instead of dropping them, and ends at EOS', async () => {
+    const el = new ByteAdder('add');
+    const a = el.requestPad('sink_%u');
+    const b = el.requestPad('sink_%u');
+    const h = new Harness(el, { sinkPad: a.name });
+    await h.start();
+    h.push(new Uint8Array([1]));
+    h.push(new Uint8Array([2]));
+    h.push(new Uint8Array([3]));
+    expect(h.pending).toBe(0);
+    for (const v of [10, 20, 30]) el.chain(b, Buffer.fromBytes(h.allocator, new Uint8Array([v])));
+    const out: number[] = [];
+    for (let x = h.pull(); x !== undefined; x = h.pull()) {
+      out.push(x.data[0]!);
+      x.release();
+    }
+    expect(out).toEqual([11, 22, 33]);
+    await h.settle();
+    el.sinkEvent(b, { type: 'eos' });
+    h.eos();
+    expect(h.events.filter((e) => e.type === 'eos')).toHaveLength(1);
+    await h.stop();
+  });
+});

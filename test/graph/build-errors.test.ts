@@ -20,6 +20,7 @@ const cases: [string, string, string, string][] = [
   ['fakesrc sizetype=huge ! fakesink', 'BAD_PROPERTY_VALUE', 'bad value "huge" for property sizetype of fakesrc0: expected one of empty (1), fixed (2), random (3) at position 18', '                 ^~~~'],
   ['fakesrc ! t. fakesink', 'DANGLING_REFERENCE', 'no element named "t" at position 11', '          ^'],
   ['tee name=tee0 fakesrc ! te.', 'DANGLING_REFERENCE', 'no element named "te" (did you mean tee0?) at position 25', '                        ^~'],
+  ['fakesrc ! fakesink t.', 'DANGLING_REFERENCE', 'no element named "t" at position 20', '                   ^'],
   ['fakesink ! fakesink', 'BAD_LINK', 'fakesink0 (fakesink) is a sink: it has no src pads at position 1', '^~~~~~~~'],
   ['fakesrc ! fakesrc', 'BAD_LINK', 'fakesrc1 (fakesrc) is a source: it has no sink pads at position 11', '          ^~~~~~~'],
   ['identity name=i fakesrc ! i.foo', 'BAD_LINK', 'i (identity) has no sink pad "foo"; its sink pads: sink at position 29', '                            ^~~'],

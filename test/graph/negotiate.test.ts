@@ -43,6 +43,16 @@ describe('global caps negotiation', () => {
     expect(sink.caps?.toString()).toContain('format=(string)F32LE');
   });
 
+  it('refuses a tee whose branches want formats with nothing in common', async () => {
+    const err = await prepareError('fakesrc ! tee name=t ! audio/x-raw,rate=44100 ! fakesink t. ! audio/x-raw,rate=48000 ! fakesink');
+    expect(err.message.split('\n')[0]).toBe('t cannot send one stream to both t:src_0 and t:src_1: rate 44100 != 48000');
+  });
+
+  it('uses an appsink caps property in negotiation', async () => {
+    const err = await prepareError('fakesrc ! audio/x-raw ! appsink caps=video/x-raw');
+    expect(err.message.split('\n')[0]).toBe('cannot link capsfilter0:src to appsink0:sink: media type audio/x-raw != video/x-raw');
+  });
+
   it('explains a caps filter that asks for another media type', async () => {
     const err = await prepareError('audiosrc ! video/x-raw ! wavenc');
     expect(err.message.split('\n')[0]).toBe('cannot link capsfilter0:src to wavenc0:sink: media type video/x-raw != audio/x-raw');

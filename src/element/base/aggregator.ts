@@ -7,15 +7,18 @@ import type { Pad } from '../pad.js';
 /**
  * Base class of N-inputs, one-output elements (GstAggregator): fill in `aggregate()`.
  *
- * Each sink pad holds at most one buffer. When every pad that has not reached EOS holds one, the
- * base calls `aggregate` with them (it takes ownership) and pushes the result. An upstream task
- * whose pad is still full waits, so a fast input cannot run ahead of a slow one. When every input
- * has reached EOS, EOS goes downstream once.
+ * Each sink pad keeps the buffers that arrived on it in order. Whenever every pad that has not
+ * reached EOS has one, the base takes the oldest of each, calls `aggregate` with them (it takes
+ * ownership) and pushes the result. An upstream task whose pad still holds data waits until it
+ * drains, so a fast input cannot run ahead of a slow one; an upstream element that pushes several
+ * buffers in one call (a parser) only queues them. When every input has reached EOS, EOS goes
+ * downstream once.
  */
 export abstract class Aggregator extends Element {
-  private readonly held = new Map<Pad, Buffer>();
+  private readonly held = new Map<Pad, Buffer[]>();
   private readonly eosPads = new Set<Pad>();
-  private readonly waiters = new Map<Pad, () => void>();
+  /** One wait per pad that holds data: created once, resolved when the pad drains. */
+  private readonly drained = new Map<Pad, { promise: Promise<void>; resolve: () => void }>();
   private headerSent = false;
   private eosSent = false;
 
@@ -36,38 +39,71 @@ export abstract class Aggregator extends Element {
   }
 
   override unblock(): void {
-    for (const wake of this.waiters.values()) wake();
-    this.waiters.clear();
-    for (const b of this.held.values()) b.release();
+    for (const d of this.drained.values()) d.resolve();
+    this.drained.clear();
+    for (const list of this.held.values()) for (const b of list) b.release();
     this.held.clear();
   }
 
   override chain(pad: Pad, buf: Buffer): FlowResult {
-    const old = this.held.get(pad);
-    if (old !== undefined) old.release();
-    this.held.set(pad, buf);
+    const list = this.held.get(pad);
+    if (list === undefined) this.held.set(pad, [buf]);
+    else list.push(buf);
     const r = this.tryAggregate();
-    if (r === FlowResult.OK && this.held.has(pad)) {
-      this.context.blockUpstream(new Promise<void>((resolve) => this.waiters.set(pad, resolve)));
-    }
+    if (r !== FlowResult.OK) return r;
+    this.maybeEos();
+    if (this.held.has(pad)) this.context.blockUpstream(this.drainedPromise(pad));
     return r;
   }
 
+  /** Sends EOS once every input has reached it and nothing is left to aggregate. */
+  private maybeEos(): void {
+    if (this.eosSent || this.livePads().length > 0 || this.eosPads.size === 0) return;
+    this.eosSent = true;
+    this.ensureHeader();
+    this.srcPad.pushEvent(Events.eos());
+  }
+
+  private drainedPromise(pad: Pad): Promise<void> {
+    let d = this.drained.get(pad);
+    if (d === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      d = { promise, resolve };
+      this.drained.set(pad, d);
+    }
+    return d.promise;
+  }
+
+  /** Takes the oldest buffer of `pad`, waking its upstream when the pad drains. */
+  private takeOldest(pad: Pad): Buffer {
+    const list = this.held.get(pad)!;
+    const buf = list.shift()!;
+    if (list.length === 0) {
+      this.held.delete(pad);
+      this.drained.get(pad)?.resolve();
+      this.drained.delete(pad);
+    }
+    return buf;
+  }
+
+  /** Pads that still take part: not at EOS, or at EOS with data still held. */
   private livePads(): Pad[] {
-    return this.sinkPads.filter((p) => !this.eosPads.has(p));
+    return this.sinkPads.filter((p) => !this.eosPads.has(p) || this.held.has(p));
   }
 
   private tryAggregate(): FlowResult {
-    const live = this.livePads();
-    if (live.length === 0 || !live.every((p) => this.held.has(p))) return FlowResult.OK;
-    const inputs = new Map(this.held);
-    this.held.clear();
-    for (const wake of this.waiters.values()) wake();
-    this.waiters.clear();
-    const out = this.aggregate(inputs);
-    if (typeof out === 'number') return out;
-    this.ensureHeader();
-    return this.srcPad.push(out);
+    for (;;) {
+      const live = this.livePads();
+      if (live.length === 0 || !live.every((p) => this.held.has(p))) return FlowResult.OK;
+      const inputs = new Map<Pad, Buffer>();
+      for (const p of live) inputs.set(p, this.takeOldest(p));
+      const out = this.aggregate(inputs);
+      if (typeof out === 'number') return out;
+      this.ensureHeader();
+      const r = this.srcPad.push(out);
+      if (r !== FlowResult.OK) return r;
+    }
   }
 
   private ensureHeader(): void {
@@ -90,13 +126,8 @@ export abstract class Aggregator extends Element {
         return true;
       case 'eos': {
         this.eosPads.add(pad);
-        const r = this.tryAggregate();
-        if (r !== FlowResult.OK) return false;
-        if (this.livePads().length === 0 && !this.eosSent) {
-          this.eosSent = true;
-          this.ensureHeader();
-          this.srcPad.pushEvent(ev);
-        }
+        if (this.tryAggregate() !== FlowResult.OK) return false;
+        this.maybeEos();
         return true;
       }
       default:

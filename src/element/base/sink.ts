@@ -9,6 +9,9 @@ import type { PropertySchema } from '../property.js';
 export const SINK_PROPERTIES: PropertySchema = {
   sync: { type: 'bool', default: false, description: 'Render each buffer when the pipeline clock reaches its timestamp', mutable: true },
   'ts-offset': { type: 'int', default: 0, min: -2147483648, description: 'Nanoseconds added to every timestamp before syncing', mutable: true },
+  // Accepted so that gst-launch lines work unchanged; see the descriptions for what they do here.
+  async: { type: 'bool', default: true, description: 'Accepted for gst-launch compatibility; no effect, sinks here do not preroll', mutable: true },
+  qos: { type: 'bool', default: false, description: 'Accepted for gst-launch compatibility; no QoS events are generated yet', mutable: true },
 };
 
 /**
@@ -28,6 +31,11 @@ export abstract class Sink extends Element {
 
   /** Hook: EOS arrived, after every render finished. May flush and close asynchronously. */
   protected onEos(): void | Promise<void> {}
+
+  /** The pipeline is stopping: renders still queued drop their buffers instead of waiting. */
+  override unblock(): void {
+    this.pendingFlow = FlowResult.FLUSHING;
+  }
 
   override start(): void | Promise<void> {
     this.inflight = null;

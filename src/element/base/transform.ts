@@ -39,7 +39,13 @@ export abstract class Transform extends Element {
   override chain(_pad: Pad, buf: Buffer): FlowResult {
     if (this.transformInPlace !== undefined) {
       if (this.writesPayload && !buf.isWritable) buf = buf.makeWritable(this.context.allocator);
-      const r = this.transformInPlace(buf);
+      let r: FlowResult | typeof Transform.DROPPED;
+      try {
+        r = this.transformInPlace(buf);
+      } catch (e) {
+        buf.release();
+        throw e;
+      }
       if (r === FlowResult.OK) return this.srcPad.push(buf);
       buf.release();
       return r === Transform.DROPPED ? FlowResult.OK : r;
@@ -47,8 +53,16 @@ export abstract class Transform extends Element {
     if (this.transform !== undefined) {
       const out = Buffer.allocate(this.context.allocator, this.outputSize(buf));
       out.copyMetadataFrom(buf);
-      const r = this.transform(buf, out);
-      buf.release();
+      let r: FlowResult | typeof Transform.DROPPED;
+      try {
+        r = this.transform(buf, out);
+      } catch (e) {
+        // The pad that called us names the element; the buffers go back to their pools.
+        out.release();
+        throw e;
+      } finally {
+        buf.release();
+      }
       if (r === FlowResult.OK) return this.srcPad.push(out);
       out.release();
       return r === Transform.DROPPED ? FlowResult.OK : r;

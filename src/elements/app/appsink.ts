@@ -33,6 +33,7 @@ export class AppSink extends Sink {
     example: 'fakesrc num-buffers=8 ! appsink max-buffers=4 drop=true wait-on-eos=false',
     padTemplates: [{ name: 'sink', direction: 'sink', presence: 'always', caps: 'ANY' }],
     properties: {
+      'emit-signals': { type: 'bool', default: false, description: 'Accepted for gst-launch compatibility: listeners registered with on() always get the events', mutable: true },
       ...SINK_PROPERTIES,
       caps: { type: 'caps', default: Caps.ANY, description: 'The caps accepted (ANY: whatever upstream negotiates)' },
       'max-buffers': { type: 'uint64', default: 64, description: 'Queue limit in buffers (0 = unlimited)', mutable: true },
@@ -111,6 +112,11 @@ export class AppSink extends Sink {
     }
   }
 
+  /** Negotiation sees the `caps` property, so a mismatch names it instead of ANY. */
+  override sinkCaps(pad: Pad): Caps {
+    return pad.template.caps.intersect(this.get('caps') as Caps);
+  }
+
   override setCaps(_pad: Pad, caps: Caps): boolean {
     const accepted = this.get('caps') as Caps;
     return accepted.isAny() || caps.canIntersect(accepted);
@@ -125,6 +131,7 @@ export class AppSink extends Sink {
   }
 
   override unblock(): void {
+    super.unblock();
     this.flushing = true;
     this.wakePullers(null);
     this.wakeSpaceWaiter();

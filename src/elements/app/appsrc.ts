@@ -41,6 +41,7 @@ export class AppSrc extends Source {
     example: 'appsrc caps="application/octet-stream" ! fakesink',
     padTemplates: [{ name: 'src', direction: 'src', presence: 'always', caps: 'ANY' }],
     properties: {
+      'emit-signals': { type: 'bool', default: true, description: 'Accepted for gst-launch compatibility: listeners registered with on() always get the events', mutable: true },
       caps: { type: 'caps', default: Caps.ANY, description: 'The caps of the pushed data (ANY: left to negotiation)' },
       format: {
         type: 'enum', default: 'bytes', description: 'The format of the segment',
