@@ -422,8 +422,11 @@ export class Queue extends Element implements TaskDriver {
   private dropQueuedBuffers(): void {
     const keep = new Ring<Item>(16);
     this.ring.drain((it) => (it instanceof Buffer ? it.release() : keep.push(it)));
+    // Buffers held back while the queue was full go too; their events keep their order.
+    this.pending.drain((it) => (it instanceof Buffer ? it.release() : keep.push(it)));
     this.ring = keep;
     this.resetLevels();
+    this.releaseProducer();
   }
 
   /** Releases every queued and held buffer and wakes upstream. */

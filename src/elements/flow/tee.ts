@@ -49,6 +49,11 @@ export class Tee extends Element {
     return pad;
   }
 
+  override removePad(pad: Pad): void {
+    super.removePad(pad);
+    this.outputs = this.srcPads;
+  }
+
   override start(): void {
     this.outputs = this.srcPads;
     this.allowNotLinked = this.bool('allow-not-linked');

@@ -60,7 +60,8 @@ export class Identity extends Transform {
   private lastMessage: string | null = null;
   private segment: Segment = DEFAULT_SEGMENT;
   private segmentSent = false;
-  private sleeping: { timer: ReturnType<typeof setTimeout>; wake: () => void } | null = null;
+  /** Every sleep in progress: several upstream tasks (a funnel) may be sleeping here at once. */
+  private readonly sleeping = new Set<{ timer: ReturnType<typeof setTimeout>; wake: () => void }>();
 
   override start(): void {
     this.silent = this.bool('silent');
@@ -77,11 +78,11 @@ export class Identity extends Transform {
   }
 
   override unblock(): void {
-    const s = this.sleeping;
-    if (s === null) return;
-    this.sleeping = null;
-    clearTimeout(s.timer);
-    s.wake();
+    for (const s of this.sleeping) {
+      clearTimeout(s.timer);
+      s.wake();
+    }
+    this.sleeping.clear();
   }
 
   override stop(): void {
@@ -140,11 +141,14 @@ export class Identity extends Transform {
   private sleep(): void {
     let wake!: () => void;
     const done = new Promise<void>((resolve) => (wake = resolve));
-    const timer = setTimeout(() => {
-      this.sleeping = null;
-      wake();
-    }, this.sleepUs / 1000);
-    this.sleeping = { timer, wake };
+    const entry = {
+      timer: setTimeout(() => {
+        this.sleeping.delete(entry);
+        wake();
+      }, this.sleepUs / 1000),
+      wake,
+    };
+    this.sleeping.add(entry);
     this.context.blockUpstream(done);
   }
 
