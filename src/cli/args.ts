@@ -1,6 +1,7 @@
 /** Options of parallax-launch, parsed from argv. */
 export interface LaunchArgs {
   verbose: boolean;
+  quiet: boolean;
   eosOnShutdown: boolean;
   messages: boolean;
   dryRun: boolean;
@@ -10,9 +11,10 @@ export interface LaunchArgs {
   description: string;
 }
 
-export const LAUNCH_USAGE = `usage: parallax-launch [-v] [-e] [-m] [--dry-run] [--dot FILE] [--plugin MODULE] "PIPELINE"
+export const LAUNCH_USAGE = `usage: parallax-launch [-v] [-q] [-e] [-m] [--dry-run] [--dot FILE] [--plugin MODULE] "PIPELINE"
 
   -v, --verbose        print negotiated caps and property changes
+  -q, --quiet          print nothing but errors
   -e, --eos-on-shutdown  on Ctrl-C send EOS and wait for it, so sinks finish their files
   -m, --messages       print every bus message
   --dry-run            parse, build and negotiate; print the graph; run nothing
@@ -21,9 +23,9 @@ export const LAUNCH_USAGE = `usage: parallax-launch [-v] [-e] [-m] [--dry-run] [
 
 exit status: 0 on EOS, 1 on a runtime error, 2 on a bad pipeline description`;
 
-/** Parses argv (without node and script). The pipeline is every non-option word joined by spaces, as in gst-launch. */
+/** Parses argv (without node and script). The pipeline is the non-option words, joined as gst-launch joins them. */
 export function parseLaunchArgs(argv: readonly string[]): LaunchArgs | string {
-  const a: LaunchArgs = { verbose: false, eosOnShutdown: false, messages: false, dryRun: false, dot: undefined, plugins: [], help: false, description: '' };
+  const a: LaunchArgs = { verbose: false, quiet: false, eosOnShutdown: false, messages: false, dryRun: false, dot: undefined, plugins: [], help: false, description: '' };
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i]!;
@@ -33,6 +35,11 @@ export function parseLaunchArgs(argv: readonly string[]): LaunchArgs | string {
     }
     switch (w) {
       case '-v': case '--verbose': a.verbose = true; break;
+      case '-q': case '--quiet': a.quiet = true; break;
+      case '--':
+        words.push(...argv.slice(i + 1));
+        i = argv.length;
+        break;
       case '-e': case '--eos-on-shutdown': a.eosOnShutdown = true; break;
       case '-m': case '--messages': a.messages = true; break;
       case '--dry-run': a.dryRun = true; break;
@@ -50,7 +57,9 @@ export function parseLaunchArgs(argv: readonly string[]): LaunchArgs | string {
         words.push(w);
     }
   }
-  a.description = words.join(' ');
+  // As gst_parse_launchv does: with several arguments, spaces inside one argument are escaped,
+  // so `location="/tmp/my file"` (one shell word) stays one value.
+  a.description = words.length === 1 ? words[0]! : words.map((w) => w.replace(/ /g, '\\ ')).join(' ');
   return a;
 }
 

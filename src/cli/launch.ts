@@ -47,7 +47,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`ERROR: pipeline could not be constructed: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
-  const out = (line: string): boolean => process.stdout.write(line + '\n');
+  const out = (line: string): void => {
+    if (!args.quiet) process.stdout.write(line + '\n');
+  };
   pipeline.bus.on('message', (msg) => {
     if (args.messages) out(`Got message: ${describe(msg)}`);
     else if (args.verbose && (msg.type === 'caps' || msg.type === 'property-notify')) out(describe(msg));

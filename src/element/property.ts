@@ -65,6 +65,12 @@ function parseNumber(text: string): number {
   return Number(s);
 }
 
+/** Integers as GObject reads them: decimal or hex digits only, so "1e3" and "5.0" are refused. */
+function parseInteger(text: string): number {
+  const s = text.trim();
+  return /^[+-]?(\d+|0x[0-9a-f]+)$/i.test(s) ? parseNumber(s) : NaN;
+}
+
 function parseFraction(text: string): Fraction | undefined {
   const m = /^\s*(-?\d+)\s*\/\s*(\d+)\s*$/.exec(text) ?? /^\s*(-?\d+)\s*$/.exec(text);
   if (!m) return undefined;
@@ -81,8 +87,8 @@ export function convertPropertyValue(spec: PropertySpec, raw: unknown, t: Proper
     case 'int':
     case 'uint64': {
       // G_MAXUINT64 (GST_CLOCK_TIME_NONE) is how gst-launch lines say "no limit": the largest value here.
-      if (spec.type === 'uint64' && (raw === '18446744073709551615' || raw === 18446744073709551615n)) return numericRange(spec)![1];
-      const n = typeof raw === 'string' ? parseNumber(raw) : typeof raw === 'bigint' ? Number(raw) : raw;
+      if (spec.type === 'uint64' && (raw === '18446744073709551615' || raw === 18446744073709551615n || raw === '-1')) return numericRange(spec)![1];
+      const n = typeof raw === 'string' ? parseInteger(raw) : typeof raw === 'bigint' ? Number(raw) : raw;
       if (typeof n !== 'number' || !Number.isInteger(n)) fail(t, raw, spec.type === 'int' ? 'expected an integer' : 'expected a non-negative integer');
       return checkRange(spec, t, n, raw);
     }

@@ -7,6 +7,7 @@ import type { BinNode, Chain, ChainItem, ElementNode, LinkNode, PipelineAst, Pro
 import { parseLaunch } from './parse/parser.js';
 import { LaunchError, at } from './launch-error.js';
 import { linkPads, pickPad } from './link.js';
+import { parseCapsText } from './caps-text.js';
 
 /** One side of a link as written: an element and, for references, the pads named. */
 interface Endpoint { readonly el: Element; readonly pads: readonly { name: string; span: Span }[]; readonly span: Span }
@@ -93,11 +94,21 @@ export class LaunchBuilder {
     return el;
   }
 
-  private setProp(el: Element, prop: PropNode): void {
+  private setProp(el: Element, given: PropNode): void {
+    // GObject treats '_' and '-' in property names alike: num_buffers is num-buffers.
+    const prop = given.name.includes('_') && el.propertySpec(given.name) === undefined ? { ...given, name: given.name.replace(/_/g, '-') } : given;
     const spec = el.propertySpec(prop.name);
     if (spec === undefined) {
       const names = Object.keys(el.metadata.properties);
       this.fail('UNKNOWN_PROPERTY', `no property "${prop.name}" on ${el.name} (${el.factory})${didYouMean(prop.name, names)}`, prop.nameSpan);
+    }
+    if (spec.type === 'caps') {
+      // Point at the fault inside the caps, not at the whole value.
+      const offset = prop.quoted ? 1 : 0;
+      const parsed = parseCapsText(this.source.slice(prop.valueSpan.start + offset, prop.valueSpan.end - offset), prop.valueSpan.start + offset);
+      if ('reason' in parsed) this.fail('BAD_PROPERTY_VALUE', `bad caps for property ${prop.name} of ${el.name}: ${parsed.reason}`, parsed.span);
+      el.set(prop.name, parsed.caps);
+      return;
     }
     at(this.source, prop.valueSpan, () => el.set(prop.name, prop.value));
   }
@@ -116,7 +127,8 @@ export class LaunchBuilder {
     const factory = isSource ? handler.source : handler.sink;
     if (factory === undefined) this.fail('UNKNOWN_ELEMENT', `no ${isSource ? 'source' : 'sink'} element handles ${scheme}:// URIs`, node.span);
     const el = at(this.source, node.span, () => this.registry.make(factory, this.autoName(factory)));
-    for (const [k, v] of Object.entries(handler.toProperties(url))) at(this.source, node.span, () => el.set(k, v));
+    const props = at(this.source, node.span, () => handler.toProperties(url));
+    for (const [k, v] of Object.entries(props)) at(this.source, node.span, () => el.set(k, v));
     this.add(el, node.span, bin);
     this.made.set(node, el);
   }
@@ -140,7 +152,7 @@ export class LaunchBuilder {
   /** Pass 2: links adjacent items of a chain, through a capsfilter where a filter is written. */
   private linkChain(chain: Chain): void {
     // A reference standing alone links nothing, but a misspelt one must still be reported.
-    if (chain.links.length === 0) for (const item of chain.items) if (item.kind === 'ref') this.endpoint(chain, 0, 'src');
+    if (chain.links.length === 0) for (const item of chain.items) if (item.kind === 'ref') this.itemEndpoint(item, 'src');
     for (let i = 0; i < chain.links.length; i++) {
       const link = chain.links[i]!;
       const up = this.endpoint(chain, i, 'src');
@@ -151,14 +163,9 @@ export class LaunchBuilder {
       }
       const filter = at(this.source, link.caps.span, () => this.registry.make('capsfilter', this.autoName('capsfilter')));
       const capsSpan = link.caps.span;
-      try {
-        filter.set('caps', link.caps.text);
-      } catch (e) {
-        const pos = /at (\d+)/.exec(e instanceof Error ? e.message : '');
-        const offset = pos ? Number(pos[1]) : 0;
-        const reason = e instanceof Error ? e.message.replace(/^bad value .*?: /s, '') : String(e);
-        this.fail('CAPS_SYNTAX', `bad caps filter: ${reason}`, { start: capsSpan.start + offset, end: Math.max(capsSpan.start + offset + 1, capsSpan.end) });
-      }
+      const parsed = parseCapsText(link.caps.text, capsSpan.start);
+      if ('reason' in parsed) this.fail('CAPS_SYNTAX', `bad caps filter: ${parsed.reason}`, parsed.span);
+      filter.set('caps', parsed.caps);
       this.add(filter, capsSpan, undefined);
       const mid: Endpoint = { el: filter, pads: [], span: capsSpan };
       this.linkEndpoints(up, mid, link);
@@ -168,6 +175,13 @@ export class LaunchBuilder {
 
   private endpoint(chain: Chain, index: number, direction: 'src' | 'sink'): Endpoint {
     const item = chain.items[index]!;
+    const ep = this.itemEndpoint(item, direction);
+    // `elem .src` / `! .sink elem`: the pads written beside the item.
+    const written = direction === 'src' ? item.srcPads : item.sinkPads;
+    return written === undefined ? ep : { el: ep.el, pads: written, span: ep.span };
+  }
+
+  private itemEndpoint(item: ChainItem, direction: 'src' | 'sink'): Endpoint {
     switch (item.kind) {
       case 'element':
       case 'uri':
@@ -176,10 +190,7 @@ export class LaunchBuilder {
         return { el: this.binEdge(item, direction), pads: [], span: item.span };
       case 'ref': {
         if (item.name === undefined) {
-          const neighbour = chain.items[direction === 'src' ? index - 1 : index + 1] ?? chain.items[direction === 'src' ? index + 1 : index - 1];
-          if (neighbour === undefined || neighbour.kind === 'ref') this.fail('DANGLING_REFERENCE', 'a pad reference without an element name needs an element next to it', item.span);
-          const ep = this.endpoint(chain, chain.items.indexOf(neighbour), direction);
-          return { el: ep.el, pads: item.pads, span: item.span };
+          this.fail('DANGLING_REFERENCE', `a pad reference without an element name ("${this.source.slice(item.span.start, item.span.end)}") must stand right after an element ("elem .src") or right before one ("! .sink elem")`, item.span);
         }
         const el = this.named.get(item.name);
         if (el === undefined) {
@@ -244,10 +255,16 @@ export class LaunchBuilder {
     return el.templates.find((t) => t.direction === direction && t.presence === 'sometimes')?.name;
   }
 
-  /** `a. : b.` links every free src pad of a that b can take. */
+  /**
+   * `a. : b.` links every free src pad of a that b can take (a request pad when a has none
+   * free). With pads named on either side it links exactly those, as `!` does.
+   */
   private linkAll(up: Endpoint, down: Endpoint, link: LinkNode): void {
+    if (up.pads.length > 0 || down.pads.length > 0) return this.linkEndpoints(up, down, { ...link, op: '!' });
+    const srcs = up.el.srcPads.filter((p) => p.peer === null);
+    if (srcs.length === 0 && up.el.templates.some((t) => t.direction === 'src' && t.presence === 'request')) srcs.push(up.el.requestPad('src'));
     let linked = 0;
-    for (const src of up.el.srcPads.filter((p) => p.peer === null)) {
+    for (const src of srcs) {
       const sink = down.el.pads.find((p) => p.direction === 'sink' && p.peer === null && p.template.caps.canIntersect(src.template.caps))
         ?? (down.el.templates.some((t) => t.direction === 'sink' && t.presence === 'request') ? down.el.requestPad('sink') : undefined);
       if (sink === undefined) break;

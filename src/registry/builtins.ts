@@ -12,6 +12,8 @@ import { AppSrc } from '../elements/app/appsrc.js';
 import { AppSink } from '../elements/app/appsink.js';
 import type { ElementClass } from '../element/element.js';
 import { Registry } from './registry.js';
+import { fileURLToPath } from 'node:url';
+import { ParallaxError } from '../errors.js';
 
 /** Built-in elements with the module each one lives in (relative to this file once built). */
 export const BUILTIN_ELEMENTS: readonly (readonly [ElementClass, string])[] = [
@@ -37,7 +39,14 @@ export function createDefaultRegistry(): Registry {
     scheme: 'file',
     source: 'filesrc',
     sink: 'filesink',
-    toProperties: (uri) => ({ location: decodeURIComponent(uri.pathname) }),
+    toProperties: (uri) => {
+      // fileURLToPath refuses a host other than localhost, so file://host/x cannot open /x.
+      try {
+        return { location: fileURLToPath(uri) };
+      } catch (e) {
+        throw new ParallaxError('LAUNCH_SYNTAX', `cannot use ${uri.href} as a file: ${e instanceof Error ? e.message : String(e)} (write file:///absolute/path)`);
+      }
+    },
   });
   return r;
 }

@@ -25,6 +25,14 @@ describe('parallax-launch', () => {
     expect(run(LAUNCH, 'fakesrc', 'num-buffers=2', '!', 'fakesink').code).toBe(0);
   });
 
+  it('keeps spaces inside one argument, as gst-launch does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallax space-'));
+    const file = join(dir, 'my file.bin');
+    const r = run(LAUNCH, 'fakesrc', 'num-buffers=2', 'sizetype=fixed', 'sizemax=3', '!', 'filesink', `location=${file}`);
+    expect(r.code).toBe(0);
+    expect(statSync(file).size).toBe(6);
+  });
+
   it('exits 2 on a bad description and shows the caret', () => {
     const r = run(LAUNCH, 'fakesrc ! fakesnk');
     expect(r.code).toBe(2);
@@ -79,6 +87,12 @@ describe('parallax-launch', () => {
     const r = run(LAUNCH, 'appsrc ! fakesink');
     expect(r.code).toBe(1);
     expect(r.err).toContain('ERROR: pipeline stalled: nothing can make progress (still waiting: appsrc0)');
+  });
+
+  it('-q prints nothing on success; -- ends the options', () => {
+    const r = run(LAUNCH, '-q', '--', 'fakesrc', 'num-buffers=1', '!', 'fakesink');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('');
   });
 
   it('prints usage without a pipeline, and exits 2', () => {

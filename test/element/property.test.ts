@@ -26,7 +26,7 @@ const str: PropertySpec = { type: 'string', default: null, description: '' };
 describe('property conversion', () => {
   it.each<[PropertySpec, unknown, unknown]>([
     [int, '5', 5], [int, ' -1 ', -1], [int, '0x0a', 10], [int, 7, 7],
-    [u64, '10485760', 10485760], [u64, '18446744073709551615', Number.MAX_SAFE_INTEGER], [u64, 9007199254740991n, 9007199254740991],
+    [u64, '10485760', 10485760], [u64, '18446744073709551615', Number.MAX_SAFE_INTEGER], [u64, '-1', Number.MAX_SAFE_INTEGER], [u64, 9007199254740991n, 9007199254740991],
     [dbl, '0.25', 0.25], [dbl, '1e-1', 0.1],
     [bool, 'true', true], [bool, 'yes', true], [bool, '0', false], [bool, false, false],
     [en, 'downstream', 'downstream'], [en, '1', 'upstream'], [en, 2, 'downstream'],
@@ -43,8 +43,10 @@ describe('property conversion', () => {
   it.each<[PropertySpec, unknown, string]>([
     [int, 'x', 'bad value "x" for property p of e0: expected an integer'],
     [int, '1.5', 'expected an integer'],
+    [int, '1e3', 'expected an integer'],
+    [int, '5.0', 'expected an integer'],
     [int, '11', 'must be in [-1, 10]'],
-    [u64, '-1', 'must be in [0, 9007199254740991]'],
+    [u64, '-2', 'must be in [0, 9007199254740991]'],
     [dbl, '2', 'must be in [0, 1]'],
     [dbl, 'abc', 'expected a number'],
     [bool, 'maybe', 'expected true or false'],

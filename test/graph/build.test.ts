@@ -21,6 +21,13 @@ describe('launch-string builder', () => {
     ['bin.( name=b fakesrc ! queue ) ! fakesink fakesrc ! fakesink', [
       'fakesrc0:src->queue0:sink', 'queue0:src->fakesink0:sink', 'fakesrc1:src->fakesink1:sink']],
     ['fakesrc name=a a. : fakesink', ['a:src->fakesink0:sink']],
+    ['fakesrc .src ! fakesink', ['fakesrc0:src->fakesink0:sink']],
+    ['fakesrc name=a funnel name=f ! fakesink a. : f.sink_5', ['a:src->f:sink_5', 'f:src->fakesink0:sink']],
+    ['fakesrc : tee : fakesink', ['fakesrc0:src->tee0:sink', 'tee0:src_0->fakesink0:sink']],
+    ['fakesrc ! .sink fakesink', ['fakesrc0:src->fakesink0:sink']],
+    ['fakesrc .src ! .sink fakesink', ['fakesrc0:src->fakesink0:sink']],
+    ['funnel name=f ! fakesink fakesrc ! .sink_4 f.', ['fakesrc0:src->f:sink_4', 'f:src->fakesink0:sink']],
+    ['fakesrc ! tee .src_2 ! fakesink', ['fakesrc0:src->tee0:sink', 'tee0:src_2->fakesink0:sink']],
   ])('%s', (desc, expected) => {
     expect(links(desc).sort()).toEqual([...expected].sort());
   });
@@ -28,6 +35,17 @@ describe('launch-string builder', () => {
   it('makes file:// URIs into filesrc and filesink', () => {
     const p = launch('file:///tmp/in%20put.bin ! file:///tmp/out.bin');
     expect(p.elements.map((e) => `${e.factory}:${String(e.get('location'))}`)).toEqual(['filesrc:/tmp/in put.bin', 'filesink:/tmp/out.bin']);
+  });
+
+  it('removes backslash escapes in caps filters, as gst-launch does', async () => {
+    const p = launch('fakesrc num-buffers=1 ! video/x-raw,\\ width=1 ! fakesink');
+    await p.prepare();
+    expect(p.get('capsfilter0')!.pad('src')!.caps!.toString()).toBe('video/x-raw, width=(int)1');
+    await p.suspend();
+  });
+
+  it('reads property names with underscores as GObject does', () => {
+    expect(launch('fakesrc num_buffers=3 ! fakesink').get('fakesrc0')!.get('num-buffers')).toBe(3);
   });
 
   it('sets typed properties from text', () => {

@@ -46,7 +46,14 @@ export interface BinNode {
   span: Span;
 }
 
-export type ChainItem = ElementNode | UriNode | RefNode | BinNode;
+/** A pad named by an anonymous reference written next to an item: `.sink elem`, `elem .src`. */
+export interface PadName { name: string; span: Span }
+
+/**
+ * An item of a chain. `sinkPads` come from a `.pad` written just before it (after a link),
+ * `srcPads` from one written just after it; both name pads of this item.
+ */
+export type ChainItem = (ElementNode | UriNode | RefNode | BinNode) & { sinkPads?: PadName[]; srcPads?: PadName[] };
 
 /**
  * A link between two adjacent chain items. Without caps, `span` is the operator. With a caps

@@ -46,7 +46,10 @@ export class Lexer {
     if (ch === '.') return this.ref(at, undefined, { start: at, end: at });
     if (ch === '=') this.fail("'=' with no property name", one);
     if (looksLikeCaps(src, at)) {
-      this.fail("caps filter must be preceded by an element and '!'", scanCaps(src, at, '!').span);
+      const afterCaps = /[!:]\s*$/.test(src.slice(0, at));
+      this.fail(afterCaps
+        ? 'two caps filters in a row: put an element between them (for example identity), or merge them into one'
+        : "caps filter must be preceded by an element and '!'", scanCaps(src, at, '!').span);
     }
     if (matchAt(URI_SCHEME, src, at) !== undefined) {
       const v = scanValue(src, at);

@@ -8,7 +8,8 @@ import type { Token } from './tokens.js';
  *
  *   pipeline := chain+
  *   chain    := item (link item)*
- *   item     := element | uri | ref | bin
+ *   item     := [.pad] (element | uri | ref | bin) [.pad]
+
  *   element  := ident prop*
  *   bin      := open prop* chain* close
  *
@@ -18,6 +19,8 @@ import type { Token } from './tokens.js';
 class Parser {
   private readonly lexer: Lexer;
   private tok: Token;
+  /** One token of lookahead beyond `tok`, read only to tell `! .sink elem` from `! .sink !`. */
+  private ahead: Token | null = null;
 
   constructor(private readonly source: string) {
     this.lexer = new Lexer(source);
@@ -36,8 +39,17 @@ class Parser {
 
   private advance(): Token {
     const tok = this.tok;
-    this.tok = this.lexer.next();
+    this.tok = this.ahead ?? this.lexer.next();
+    this.ahead = null;
     return tok;
+  }
+
+  private peek(): Token {
+    return (this.ahead ??= this.lexer.next());
+  }
+
+  private isAnonymousRef(tok: Token): tok is Token & { kind: 'ref' } {
+    return tok.kind === 'ref' && tok.ref.name === undefined;
   }
 
   /** Chains up to the end of input (top level) or the `)` of `open`, which is left unread. */
@@ -59,7 +71,7 @@ class Parser {
   }
 
   private chain(): Chain {
-    const items = [this.item()];
+    const items = [this.padded()];
     const links: LinkNode[] = [];
     for (let tok = this.tok; tok.kind === 'link'; tok = this.tok) {
       const link = tok.link;
@@ -71,9 +83,31 @@ class Parser {
         this.fail(`link '${link.op}' has nothing after it`, link.span);
       }
       links.push(link);
-      items.push(this.item());
+      items.push(this.padded());
     }
     return { items, links };
+  }
+
+  /**
+   * An item with the pads written around it, as gst-launch reads them: `.sink elem` names the
+   * item's sink pad, `elem .src` its src pad. A `.pad` with no element beside it stays an item.
+   */
+  private padded(): ChainItem {
+    let sinkPads: { name: string; span: Span }[] | undefined;
+    if (this.isAnonymousRef(this.tok)) {
+      const next = this.peek();
+      if (next.kind === 'ident' || next.kind === 'uri' || next.kind === 'open' || (next.kind === 'ref' && next.ref.name !== undefined)) {
+        sinkPads = this.tok.ref.pads;
+        this.advance();
+      }
+    }
+    const item = this.item();
+    if (sinkPads !== undefined) item.sinkPads = sinkPads;
+    if (item.kind !== 'ref' && this.isAnonymousRef(this.tok)) {
+      const tok = this.advance();
+      if (tok.kind === 'ref') item.srcPads = tok.ref.pads;
+    }
+    return item;
   }
 
   private item(): ChainItem {
