@@ -7,6 +7,7 @@ import type { Pad } from '../../element/pad.js';
 import type { PropertyValue } from '../../element/property.js';
 import type { TaskDriver } from '../../exec/streaming-task.js';
 import { Ring } from './ring.js';
+import { QueueLevels } from './queue-levels.js';
 
 const LEAKY_NO = 0;
 const LEAKY_UPSTREAM = 1;
@@ -86,23 +87,11 @@ export class Queue extends Element implements TaskDriver {
   private wakeProducer: (() => void) | null = null;
   private wakeConsumer: ((item: Item | FlowResult) => void) | null = null;
 
-  private maxBuffers = 200;
-  private maxBytes = 10485760;
-  private maxTime = 1e9;
-  private minBuffers = 0;
-  private minBytes = 0;
-  private minTime = 0;
+  private readonly levels = new QueueLevels();
   private leaky = LEAKY_NO;
   private silent = true;
   private flushOnEos = false;
 
-  private curBuffers = 0;
-  private curBytes = 0;
-  private curTime = 0;
-  /** End (pts + duration) of the newest timed buffer that came in; -1 none. */
-  private sinkTime = -1;
-  /** Start of the time span still queued; -1 none. */
-  private srcTime = -1;
   private droppedCount = 0;
 
   /** What downstream last said; anything but OK is returned to upstream from then on. */
@@ -124,17 +113,17 @@ export class Queue extends Element implements TaskDriver {
   }
 
   override start(): void {
-    this.maxBuffers = this.num('max-size-buffers');
-    this.maxBytes = this.num('max-size-bytes');
-    this.maxTime = this.num('max-size-time');
-    this.minBuffers = this.num('min-threshold-buffers');
-    this.minBytes = this.num('min-threshold-bytes');
-    this.minTime = this.num('min-threshold-time');
+    this.levels.maxBuffers = this.num('max-size-buffers');
+    this.levels.maxBytes = this.num('max-size-bytes');
+    this.levels.maxTime = this.num('max-size-time');
+    this.levels.minBuffers = this.num('min-threshold-buffers');
+    this.levels.minBytes = this.num('min-threshold-bytes');
+    this.levels.minTime = this.num('min-threshold-time');
     this.leaky = LEAKY[this.str('leaky')] ?? LEAKY_NO;
     this.silent = this.bool('silent');
     this.flushOnEos = this.bool('flush-on-eos');
     this.releaseAll();
-    if (this.ring.length === 0 && this.maxBuffers > 0) this.ring = new Ring<Item>(Math.min(this.maxBuffers + 16, 4096));
+    if (this.ring.length === 0 && this.levels.maxBuffers > 0) this.ring = new Ring<Item>(Math.min(this.levels.maxBuffers + 16, 4096));
     this.droppedCount = 0;
     this.srcResult = FlowResult.OK;
     this.flushing = false;
@@ -158,12 +147,12 @@ export class Queue extends Element implements TaskDriver {
 
   protected override propertyChanged(name: string, value: PropertyValue): void {
     switch (name) {
-      case 'max-size-buffers': this.maxBuffers = value as number; break;
-      case 'max-size-bytes': this.maxBytes = value as number; break;
-      case 'max-size-time': this.maxTime = value as number; break;
-      case 'min-threshold-buffers': this.minBuffers = value as number; break;
-      case 'min-threshold-bytes': this.minBytes = value as number; break;
-      case 'min-threshold-time': this.minTime = value as number; break;
+      case 'max-size-buffers': this.levels.maxBuffers = value as number; break;
+      case 'max-size-bytes': this.levels.maxBytes = value as number; break;
+      case 'max-size-time': this.levels.maxTime = value as number; break;
+      case 'min-threshold-buffers': this.levels.minBuffers = value as number; break;
+      case 'min-threshold-bytes': this.levels.minBytes = value as number; break;
+      case 'min-threshold-time': this.levels.minTime = value as number; break;
       case 'leaky': this.leaky = LEAKY[value as string] ?? LEAKY_NO; break;
       case 'silent': this.silent = value as boolean; break;
       case 'flush-on-eos': this.flushOnEos = value as boolean; break;
@@ -177,9 +166,9 @@ export class Queue extends Element implements TaskDriver {
 
   protected override readProperty(name: string): PropertyValue | undefined {
     switch (name) {
-      case 'current-level-buffers': return this.curBuffers;
-      case 'current-level-bytes': return this.curBytes;
-      case 'current-level-time': return this.curTime;
+      case 'current-level-buffers': return this.levels.buffers;
+      case 'current-level-bytes': return this.levels.bytes;
+      case 'current-level-time': return this.levels.time;
       case 'dropped': return this.droppedCount;
       default: return undefined;
     }
@@ -206,7 +195,7 @@ export class Queue extends Element implements TaskDriver {
       this.blockUpstream();
       return FlowResult.OK;
     }
-    if (!this.fits(buf)) {
+    if (!this.levels.fits(buf)) {
       if (!this.silent) this.post('overrun');
       if (this.leaky === LEAKY_UPSTREAM) {
         buf.release();
@@ -214,7 +203,7 @@ export class Queue extends Element implements TaskDriver {
         return FlowResult.OK;
       }
       if (this.leaky === LEAKY_DOWNSTREAM) {
-        while (!this.fits(buf) && this.dropOldest());
+        while (!this.levels.fits(buf) && this.dropOldest());
       } else {
         this.pending.push(buf);
         this.blockUpstream();
@@ -300,71 +289,25 @@ export class Queue extends Element implements TaskDriver {
     this.releaseAll();
   }
 
-  // ---- levels -------------------------------------------------------------------------------
-
-  private fits(buf: Buffer): boolean {
-    if (this.curBuffers === 0) return true;
-    if (this.maxBuffers > 0 && this.curBuffers + 1 > this.maxBuffers) return false;
-    if (this.maxBytes > 0 && this.curBytes + buf.size > this.maxBytes) return false;
-    if (this.maxTime > 0) {
-      const pts = buf.pts;
-      if (pts >= 0 && this.srcTime >= 0) {
-        const d = buf.duration;
-        if (pts + (d > 0 ? d : 0) - this.srcTime > this.maxTime) return false;
-      }
-    }
-    return true;
-  }
-
-  private belowMinThreshold(): boolean {
-    return (this.minBuffers > 0 && this.curBuffers < this.minBuffers) ||
-      (this.minBytes > 0 && this.curBytes < this.minBytes) ||
-      (this.minTime > 0 && this.curTime < this.minTime);
-  }
+  // ---- queueing -----------------------------------------------------------------------------
 
   private canDequeue(): boolean {
     const head = this.ring.peek();
     if (head === undefined) return false;
     if (!(head instanceof Buffer) || this.eosQueued || this.pending.length > 0) return true;
-    return !this.belowMinThreshold();
+    return !this.levels.belowMinThreshold();
   }
 
   private enqueueBuffer(buf: Buffer): void {
-    const pts = buf.pts;
-    if (pts >= 0) {
-      if (this.curBuffers === 0 || this.srcTime < 0) this.srcTime = pts;
-      const d = buf.duration;
-      this.sinkTime = pts + (d > 0 ? d : 0);
-    }
-    this.curBuffers++;
-    this.curBytes += buf.size;
-    this.updateTime();
+    this.levels.add(buf);
     this.ring.push(buf);
-  }
-
-  /** Accounts for a buffer leaving the queue (delivered or leaked). */
-  private account(buf: Buffer): void {
-    this.curBuffers--;
-    this.curBytes -= buf.size;
-    const pts = buf.pts;
-    if (pts >= 0) {
-      const d = buf.duration;
-      this.srcTime = pts + (d > 0 ? d : 0);
-    }
-    if (this.curBuffers === 0) this.srcTime = this.sinkTime;
-    this.updateTime();
-  }
-
-  private updateTime(): void {
-    const t = this.sinkTime >= 0 && this.srcTime >= 0 ? this.sinkTime - this.srcTime : 0;
-    this.curTime = t > 0 ? t : 0;
   }
 
   private dequeue(): Item {
     const item = this.ring.shift()!;
     this.inFlight = true;
     if (item instanceof Buffer) {
-      this.account(item);
+      this.levels.remove(item);
       if (this.pending.length > 0) this.admitPending();
     }
     return item;
@@ -375,7 +318,7 @@ export class Queue extends Element implements TaskDriver {
     for (let i = 0; i < this.ring.length; i++) {
       if (this.ring.at(i) instanceof Buffer) {
         const buf = this.ring.removeAt(i) as Buffer;
-        this.account(buf);
+        this.levels.remove(buf);
         buf.release();
         this.droppedCount++;
         return true;
@@ -388,7 +331,7 @@ export class Queue extends Element implements TaskDriver {
   private admitPending(): void {
     for (let head = this.pending.peek(); head !== undefined; head = this.pending.peek()) {
       if (head instanceof Buffer) {
-        if (!this.fits(head)) break;
+        if (!this.levels.fits(head)) break;
         this.pending.shift();
         this.enqueueBuffer(head);
       } else {
@@ -425,7 +368,7 @@ export class Queue extends Element implements TaskDriver {
     // Buffers held back while the queue was full go too; their events keep their order.
     this.pending.drain((it) => (it instanceof Buffer ? it.release() : keep.push(it)));
     this.ring = keep;
-    this.resetLevels();
+    this.levels.reset();
     this.releaseProducer();
   }
 
@@ -433,22 +376,14 @@ export class Queue extends Element implements TaskDriver {
   private releaseAll(): void {
     this.ring.drain(releaseItem);
     this.pending.drain(releaseItem);
-    this.resetLevels();
+    this.levels.reset();
     this.releaseProducer();
-  }
-
-  private resetLevels(): void {
-    this.curBuffers = 0;
-    this.curBytes = 0;
-    this.curTime = 0;
-    this.sinkTime = -1;
-    this.srcTime = -1;
   }
 
   private post(name: 'overrun' | 'underrun'): void {
     this.context.post({
       type: 'element', source: this.name, name,
-      data: { 'current-level-buffers': this.curBuffers, 'current-level-bytes': this.curBytes, 'current-level-time': this.curTime },
+      data: { 'current-level-buffers': this.levels.buffers, 'current-level-bytes': this.levels.bytes, 'current-level-time': this.levels.time },
     });
   }
 }
