@@ -10,7 +10,7 @@ function project(text: string): unknown {
   return caps.structures.map((s) => [s.name, s.features ?? null, Object.fromEntries(s.fields)]);
 }
 
-const { int, double, string, bool, fraction, intRange, doubleRange, fractionRange, list, array } = CapsValue;
+const { int, uint, double, float, string, bool, fraction, intRange, doubleRange, fractionRange, list, array } = CapsValue;
 
 describe('parseCaps: special caps', () => {
   const table: [string, string][] = [
@@ -72,12 +72,15 @@ describe('parseCaps: values', () => {
     ['.5', double(0.5)], ['5.', double(5)],
     ['30/1', fraction(30, 1)], ['60/2', fraction(30, 1)], ['-1/2', fraction(-1, 2)], ['30000/1001', fraction(30000, 1001)],
     ['true', bool(true)], ['false', bool(false)], ['yes', bool(true)], ['no', bool(false)], ['TRUE', bool(true)],
-    ['S16LE', string('S16LE')], ['t', string('t')], ['1/0', string('1/0')], ['a:b.c-d+e_f/g', string('a:b.c-d+e_f/g')],
-    ['max', string('max')], ['inf', string('inf')],
+    ['S16LE', string('S16LE')], ['1/0', string('1/0')], ['a:b.c-d+e_f/g', string('a:b.c-d+e_f/g')],
+    // as gst: t/f are booleans, max/min the int limits, inf/nan doubles; on and -max stay strings
+    ['t', bool(true)], ['F', bool(false)], ['on', string('on')], ['max', int(2147483647)], ['MAX', int(2147483647)],
+    ['min', int(-2147483648)], ['-max', string('-max')], ['inf', double(Infinity)], ['-inf', double(-Infinity)],
+    ['Infinity', double(Infinity)], ['nan', double(NaN)],
     // typed
     ['(int)5', int(5)], ['(i)5', int(5)], ['(gint)5', int(5)], ['(int)0x10', int(16)], ['(int)max', int(2147483647)],
-    ['(int)min', int(-2147483648)], ['(uint)4294967295', int(4294967295)], ['(u)0', int(0)],
-    ['(double)5', double(5)], ['(float)5', double(5)], ['(d)0.5', double(0.5)], ['(f)-1', double(-1)],
+    ['(int)min', int(-2147483648)], ['(uint)4294967295', uint(4294967295)], ['(u)0', uint(0)],
+    ['(double)5', double(5)], ['(float)5', float(5)], ['(d)0.5', double(0.5)], ['(f)-1', float(-1)],
     ['(double)inf', double(Infinity)], ['(double)-inf', double(-Infinity)],
     ['(string)5', string('5')], ['(s)true', string('true')], ['(str)30/1', string('30/1')], ['(string)"a b"', string('a b')],
     ['(boolean)true', bool(true)], ['(bool)1', bool(true)], ['(b)f', bool(false)], ['(boolean)no', bool(false)],
@@ -140,7 +143,7 @@ describe('parseCaps: syntax errors', () => {
     ['audio/x-raw, rate=(int', "expected ')' to close type, found end of input at 22", 22],
     ['audio/x-raw, rate=()5', "expected a type name, found ')' at 19", 19],
     ['audio/x-raw, rate=(integer)5', "unknown type 'integer' at 19", 19],
-    ['audio/x-raw, mask=(bitmask)0x3', "unknown type 'bitmask' at 19", 19],
+    ['audio/x-raw, mask=(flagset)0x3', "unknown type 'flagset' at 19", 19],
     ['audio/x-raw, rate=(int)abc', "expected an int, found 'abc' at 23", 23],
     ['audio/x-raw, rate=(int)1.5', "expected an int, found '1.5' at 23", 23],
     ['audio/x-raw, rate=(int)2147483648', "expected an int, found '2147483648' at 23", 23],

@@ -32,6 +32,19 @@ describe('Caps.simplify', () => {
       'video/x-raw(memory:GLMemory), format=(string)RGBA; video/x-raw, format=(string)I420'],
     ['video/x-raw, format=I420, width=[1, 8192]; video/x-raw, format=NV12, width=[1, 8192]; video/x-raw(memory:GLMemory), format=RGBA',
       'video/x-raw, format=(string){ I420, NV12 }, width=(int)[ 1, 8192 ]; video/x-raw(memory:GLMemory), format=(string)RGBA'],
+    // overlapping or touching int ranges join into one range, as gst_caps_simplify
+    ['a/b, width=[1,10]; a/b, width=[5,20]', 'a/b, width=(int)[ 1, 20 ]'],
+    ['a/b, width=[5,20]; a/b, width=[1,10]', 'a/b, width=(int)[ 1, 20 ]'],
+    ['a/b, width=[1,10]; a/b, width=[11,20]', 'a/b, width=(int)[ 1, 20 ]'],
+    ['a/b, width=[1,10]; a/b, width=11', 'a/b, width=(int)[ 1, 11 ]'],
+    ['a/b, width=0; a/b, width=[1,10]', 'a/b, width=(int)[ 0, 10 ]'],
+    ['a/b, w=[1,10], h=2; a/b, w=[5,20], h=2', 'a/b, w=(int)[ 1, 20 ], h=(int)2'],
+    ['a/b, w=[1,10]; a/b, w=[5,20]; a/b, w=[15,40]', 'a/b, w=(int)[ 1, 40 ]'],
+    ['a/b, w=(gint64)[1,10]; a/b, w=(gint64)[5,20]', 'a/b, w=(gint64)[ 1, 20 ]'],
+    // ranges that neither overlap nor touch, stepped ranges, or int with gint64 stay apart (as a list)
+    ['a/b, width=[1,10]; a/b, width=[12,20]', 'a/b, width=(int){ [ 1, 10 ], [ 12, 20 ] }'],
+    ['a/b, w=[2,10,2]; a/b, w=[6,20,2]', 'a/b, w=(int){ [ 2, 10, 2 ], [ 6, 20, 2 ] }'],
+    ['a/b, w=[1,10]; a/b, w=(gint64)[5,20]', 'a/b, w={ (int)[ 1, 10 ], (gint64)[ 5, 20 ] }'],
   ];
   it.each(table)('%s', (text, simplified) => {
     const caps = parseCaps(text);

@@ -21,6 +21,8 @@ export function fixateValue(v: CapsValue, target?: FixateTarget): CapsValue {
   switch (v.kind) {
     case 'int-range':
       return { kind: 'int', value: target === undefined ? v.min : nearestInIntRange(v, Math.round(toNumber(target))) };
+    case 'int64-range':
+      return { kind: 'int64', value: target === undefined ? v.min : nearestInIntRange(v, Math.round(toNumber(target))) };
     case 'double-range':
       return { kind: 'double', value: target === undefined ? v.min : clamp(toNumber(target), v.min, v.max) };
     case 'fraction-range':
@@ -52,7 +54,12 @@ function fixateList(items: readonly CapsValue[], target: FixateTarget | undefine
 
 function distance(v: CapsValue, target: FixateTarget): number {
   const t = toNumber(target);
-  if (v.kind === 'int' || v.kind === 'double') return Math.abs(v.value - t);
+  switch (v.kind) {
+    case 'int': case 'uint': case 'int64': case 'uint64': case 'double': case 'float':
+      return Math.abs(v.value - t);
+    default:
+      break;
+  }
   if (v.kind === 'fraction') return Math.abs(fractionToNumber(v) - t);
   return Infinity;
 }

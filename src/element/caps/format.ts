@@ -3,7 +3,8 @@ import type { CapsValue } from './value.js';
 /**
  * Printing values. Two styles:
  * - `gst`: what gst_structure_to_string writes, with a type prefix so the text parses back to
- *   the same value: `(string){ S16LE, F32LE }`, `(int)[ 16000, 48000 ]`, `(fraction)30/1`.
+ *   the same value: `(string){ S16LE, F32LE }`, `(int)[ 16000, 48000 ]`, `(fraction)30/1`,
+ *   `(bitmask)0x0000000000000003`, `(gint64)5`.
  * - `compact`: for messages, without types or inner padding: `{S16LE, F32LE}`, `[16000, 48000]`.
  */
 
@@ -15,7 +16,8 @@ const PLAIN_STRING = /^[A-Za-z0-9_+\-/:.]+$/;
 
 /** The gst type name printed in parentheses before a value, by value kind. */
 const TYPE_NAMES = {
-  'int': 'int', 'int-range': 'int', 'double': 'double', 'double-range': 'double',
+  'int': 'int', 'int-range': 'int', 'uint': 'uint', 'int64': 'gint64', 'int64-range': 'gint64', 'uint64': 'guint64',
+  'double': 'double', 'double-range': 'double', 'float': 'float', 'bitmask': 'bitmask',
   'fraction': 'fraction', 'fraction-range': 'fraction', 'string': 'string', 'bool': 'boolean',
 } as const;
 
@@ -41,12 +43,13 @@ export function typeName(v: CapsValue): string | undefined {
 function bare(v: CapsValue, gst: boolean): string {
   const [open, close] = gst ? ['[ ', ' ]'] : ['[', ']'];
   switch (v.kind) {
-    case 'int': return String(v.value);
-    case 'double': return formatDouble(v.value);
+    case 'int': case 'uint': case 'int64': case 'uint64': return String(v.value);
+    case 'double': case 'float': return formatDouble(v.value);
+    case 'bitmask': return `0x${v.value.toString(16).padStart(16, '0')}`;
     case 'string': return quoteString(v.value);
     case 'bool': return v.value ? 'true' : 'false';
     case 'fraction': return `${v.num}/${v.den}`;
-    case 'int-range': return `${open}${v.min}, ${v.max}${v.step === undefined || v.step === 1 ? '' : `, ${v.step}`}${close}`;
+    case 'int-range': case 'int64-range': return `${open}${v.min}, ${v.max}${v.step === undefined || v.step === 1 ? '' : `, ${v.step}`}${close}`;
     case 'double-range': return `${open}${formatDouble(v.min)}, ${formatDouble(v.max)}${close}`;
     case 'fraction-range': return `${open}${v.min.num}/${v.min.den}, ${v.max.num}/${v.max.den}${close}`;
     case 'list': return items(v, '{', '}', gst);

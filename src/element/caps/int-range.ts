@@ -7,8 +7,8 @@ import type { CapsValue } from './value.js';
  * ends at the last step below it.
  */
 
-/** The int-range member of {@link CapsValue}. */
-type IntRange = Extract<CapsValue, { kind: 'int-range' }>;
+/** The int-range and int64-range members of {@link CapsValue}. */
+type IntRange = Extract<CapsValue, { kind: 'int-range' | 'int64-range' }>;
 
 /** The largest member of the range (max rounded down onto a step). */
 export function lastInRange(r: IntRange): number {
@@ -22,10 +22,13 @@ export function intRangeContains(r: IntRange, n: number): boolean {
   return n >= r.min && n <= r.max && (n - r.min) % (r.step ?? 1) === 0;
 }
 
-/** A range from `first` to `last` by `step`, collapsed to an int when it holds one member. */
-function makeIntRange(first: number, last: number, step: number): CapsValue {
-  if (first === last) return { kind: 'int', value: first };
-  return step === 1 ? { kind: 'int-range', min: first, max: last } : { kind: 'int-range', min: first, max: last, step };
+/**
+ * A range of `kind` from `first` to `last` by `step`, collapsed to a single int (or int64) when
+ * it holds one member.
+ */
+export function makeIntRange(first: number, last: number, step: number, kind: IntRange['kind'] = 'int-range'): CapsValue {
+  if (first === last) return { kind: kind === 'int-range' ? 'int' : 'int64', value: first };
+  return step === 1 ? { kind, min: first, max: last } : { kind, min: first, max: last, step };
 }
 
 /**
@@ -43,7 +46,7 @@ export function intersectIntRanges(a: IntRange, b: IntRange): CapsValue | undefi
   // Walk a's grid from lo; within sb/g steps it either meets b's grid or never will.
   let x = a.min + Math.ceil((lo - a.min) / sa) * sa;
   for (let k = 0; k < sb / g && x <= hi; k += 1, x += sa) {
-    if ((x - b.min) % sb === 0) return makeIntRange(x, x + Math.floor((hi - x) / step) * step, step);
+    if ((x - b.min) % sb === 0) return makeIntRange(x, x + Math.floor((hi - x) / step) * step, step, a.kind);
   }
   return undefined;
 }

@@ -5,7 +5,8 @@ import type { CapsFraction, CapsValue } from './value.js';
 
 /**
  * Value intersection, as gst_value_intersect: the values both sides allow, or undefined when
- * they share none. Types never convert: (int)1 and (double)1 do not intersect, as in GStreamer.
+ * they share none. Types never convert: (int)1 and (double)1 do not intersect, nor (int)1 and
+ * (uint)1, nor (double)1 and (float)1, as in GStreamer.
  * Fixed values come first in each case because negotiated caps are mostly fixed.
  */
 
@@ -24,6 +25,12 @@ export function intersectValues(a: CapsValue, b: CapsValue): CapsValue | undefin
     case 'int-range':
       if (b.kind === 'int') return intRangeContains(a, b.value) ? b : undefined;
       return b.kind === 'int-range' ? intersectIntRanges(a, b) : undefined;
+    case 'int64':
+      if (b.kind === 'int64') return a.value === b.value ? a : undefined;
+      return b.kind === 'int64-range' && intRangeContains(b, a.value) ? a : undefined;
+    case 'int64-range':
+      if (b.kind === 'int64') return intRangeContains(a, b.value) ? b : undefined;
+      return b.kind === 'int64-range' ? intersectIntRanges(a, b) : undefined;
     case 'double':
       if (b.kind === 'double') return a.value === b.value ? a : undefined;
       return b.kind === 'double-range' && a.value >= b.min && a.value <= b.max ? a : undefined;
@@ -39,7 +46,8 @@ export function intersectValues(a: CapsValue, b: CapsValue): CapsValue | undefin
       return fractionRange(
         compareFractions(a.min, b.min) >= 0 ? a.min : b.min,
         compareFractions(a.max, b.max) <= 0 ? a.max : b.max);
-    case 'string': case 'bool':
+    // No ranges of these exist in gst; a bitmask only meets an equal mask, as gst_caps_intersect.
+    case 'uint': case 'uint64': case 'float': case 'bitmask': case 'string': case 'bool':
       return b.kind === a.kind && b.value === a.value ? a : undefined;
     case 'array':
       return b.kind === 'array' ? intersectArrays(a.items, b.items) : undefined;

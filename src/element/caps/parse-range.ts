@@ -1,5 +1,5 @@
 import { compareFractions } from './fraction.js';
-import { formatValue } from './format.js';
+import { formatValue, typeName } from './format.js';
 import type { Scanner } from './scanner.js';
 import type { CapsValue } from './value.js';
 
@@ -12,10 +12,7 @@ import type { CapsValue } from './value.js';
 /** A parsed bound and the offset where it started, for errors. */
 type Bound = readonly [CapsValue, number];
 
-type Numeric = Extract<CapsValue, { kind: 'int' | 'double' | 'fraction' }>;
-
-const INT_MIN = -2147483648;
-const INT_MAX = 2147483647;
+type Numeric = Extract<CapsValue, { kind: 'int' | 'int64' | 'double' | 'fraction' }>;
 
 /**
  * The range `[min, max]` or `[min, max, step]` from its bounds, or the single value when
@@ -25,7 +22,7 @@ const INT_MAX = 2147483647;
 export function makeRange(sc: Scanner, bounds: readonly Bound[], open: number): CapsValue {
   const [lo, loAt] = bounds[0] as Bound;
   const [hi, hiAt] = bounds[1] as Bound;
-  const [min, max] = unify(sc, numeric(sc, limit(lo, hi), loAt), numeric(sc, limit(hi, lo), hiAt), hiAt);
+  const [min, max] = unify(sc, numeric(sc, lo, loAt), numeric(sc, hi, hiAt), hiAt);
   const step = bounds[2] === undefined ? 1 : readStep(sc, bounds[2], min.kind);
   const order = compare(min, max);
   if (order > 0) sc.error(`range minimum ${formatValue(min, 'compact')} is greater than maximum ${formatValue(max, 'compact')}`, open);
@@ -37,17 +34,18 @@ export function makeRange(sc: Scanner, bounds: readonly Bound[], open: number): 
   if (min.kind === 'int' && max.kind === 'int') {
     return step === 1 ? { kind: 'int-range', min: min.value, max: max.value } : { kind: 'int-range', min: min.value, max: max.value, step };
   }
+  if (min.kind === 'int64' && max.kind === 'int64') {
+    return step === 1 ? { kind: 'int64-range', min: min.value, max: max.value } : { kind: 'int64-range', min: min.value, max: max.value, step };
+  }
   throw new Error('unreachable: unify returned bounds of different kinds');
 }
 
-/** Untyped `max`/`min` next to an int bound mean the int limits, as gst reads `[ 1, max ]`. */
-function limit(v: CapsValue, other: CapsValue): CapsValue {
-  if (v.kind !== 'string' || other.kind !== 'int') return v;
-  return v.value === 'max' ? { kind: 'int', value: INT_MAX } : v.value === 'min' ? { kind: 'int', value: INT_MIN } : v;
-}
-
 function numeric(sc: Scanner, v: CapsValue, at: number): Numeric {
-  if (v.kind === 'int' || v.kind === 'double' || v.kind === 'fraction') return v;
+  if (v.kind === 'int' || v.kind === 'int64' || v.kind === 'double' || v.kind === 'fraction') return v;
+  // gst has no uint, guint64, float or bitmask ranges.
+  if (v.kind === 'uint' || v.kind === 'uint64' || v.kind === 'float' || v.kind === 'bitmask') {
+    return sc.error(`there are no ${typeName(v) ?? v.kind} ranges, only int, gint64, double and fraction ones`, at);
+  }
   return sc.error(`range bound must be a number, found ${formatValue(v, 'compact')}`, at);
 }
 
@@ -55,7 +53,7 @@ function numeric(sc: Scanner, v: CapsValue, at: number): Numeric {
 function unify(sc: Scanner, min: Numeric, max: Numeric, at: number): [Numeric, Numeric] {
   if (min.kind === max.kind) return [min, max];
   const kind = min.kind === 'int' ? max.kind : max.kind === 'int' ? min.kind : undefined;
-  if (kind === undefined || kind === 'int') return sc.error(`range bounds have different types (${min.kind} and ${max.kind})`, at);
+  if (kind === undefined || kind === 'int' || kind === 'int64') return sc.error(`range bounds have different types (${min.kind} and ${max.kind})`, at);
   return [widen(min, kind), widen(max, kind)];
 }
 
@@ -65,8 +63,8 @@ function widen(v: Numeric, kind: 'double' | 'fraction'): Numeric {
 }
 
 function readStep(sc: Scanner, [step, at]: Bound, kind: Numeric['kind']): number {
-  if (kind !== 'int') sc.error(`only int ranges take a step, this range is ${kind}`, at);
-  if (step.kind !== 'int' || step.value <= 0) sc.error(`range step must be a positive int, found ${formatValue(step, 'compact')}`, at);
+  if (kind !== 'int' && kind !== 'int64') sc.error(`only int ranges take a step, this range is ${kind}`, at);
+  if ((step.kind !== 'int' && step.kind !== 'int64') || step.value <= 0) sc.error(`range step must be a positive int, found ${formatValue(step, 'compact')}`, at);
   return step.value;
 }
 

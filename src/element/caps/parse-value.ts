@@ -13,7 +13,8 @@ import type { CapsValue } from './value.js';
 const PLAIN = /[A-Za-z0-9_+\-/:.]/;
 
 const NAMES: Readonly<Record<ScalarType, string>> = {
-  int: 'an int', uint: 'a uint', double: 'a double', string: 'a string', bool: 'a boolean', fraction: 'a fraction',
+  int: 'an int', uint: 'a uint', int64: 'a gint64', uint64: 'a guint64', double: 'a double', float: 'a float',
+  bitmask: 'a bitmask', string: 'a string', bool: 'a boolean', fraction: 'a fraction',
 };
 
 /** Reads one value at the cursor, typed by its own prefix or else by the enclosing one. */
@@ -50,6 +51,7 @@ function parseScalar(sc: Scanner, type: ScalarType | undefined): CapsValue {
   if (!quoted && token === '') sc.fail('expected a value');
   const value = readScalar(token, type, quoted);
   if (value === undefined) sc.error(`expected ${NAMES[type ?? 'string']}, found '${token}'`, start);
+  if (typeof value === 'string') sc.error(value, start);
   return value;
 }
 

@@ -1,3 +1,4 @@
+import { makeIntRange } from './int-range.js';
 import { fromAlternatives } from './intersect.js';
 import type { Structure } from './structure.js';
 import { isStructureSubset } from './structure-ops.js';
@@ -15,7 +16,8 @@ import type { CapsValue } from './value.js';
 
 /**
  * `list` without structures covered by an earlier one, and with structures that differ from an
- * earlier one in a single field merged into it (`rate=44100; rate=48000` → `rate={ 44100, 48000 }`).
+ * earlier one in a single field merged into it (`rate=44100; rate=48000` → `rate={ 44100, 48000 }`,
+ * `width=[1, 10]; width=[5, 20]` → `width=[ 1, 20 ]`).
  */
 export function simplifyStructures(list: readonly Structure[]): Structure[] {
   const kept: Structure[] = [];
@@ -50,6 +52,28 @@ function mergeOneField(a: Structure, b: Structure): Structure | undefined {
   }
   if (differing === undefined) return a;
   const [field, v, w] = differing;
-  const union = fromAlternatives([v, w]) as CapsValue;
-  return a.with(field, union);
+  return a.with(field, unionValues(v, w));
+}
+
+/**
+ * Both values in one: overlapping or touching int ranges (and ints next to or inside them) join
+ * into one range, as gst_value_union does, so `[1, 10]` and `[5, 20]` give `[1, 20]` and
+ * `[1, 10]` and `11` give `[1, 11]`. Anything else becomes a list of both.
+ */
+function unionValues(v: CapsValue, w: CapsValue): CapsValue {
+  const [x, y] = [span(v), span(w)];
+  if (x !== undefined && y !== undefined && x.kind === y.kind && x.min <= y.max + 1 && y.min <= x.max + 1) {
+    return makeIntRange(Math.min(x.min, y.min), Math.max(x.max, y.max), 1, x.kind);
+  }
+  return fromAlternatives([v, w]) as CapsValue;
+}
+
+/** The members of an int, int64 or unstepped int range as one span, else undefined. */
+function span(v: CapsValue): { kind: 'int-range' | 'int64-range'; min: number; max: number } | undefined {
+  switch (v.kind) {
+    case 'int': return { kind: 'int-range', min: v.value, max: v.value };
+    case 'int64': return { kind: 'int64-range', min: v.value, max: v.value };
+    case 'int-range': case 'int64-range': return (v.step ?? 1) === 1 ? { kind: v.kind, min: v.min, max: v.max } : undefined;
+    default: return undefined;
+  }
 }

@@ -2,6 +2,7 @@ import { ParallaxError } from '../../errors.js';
 import { featuresEqual, featuresMatch, isAnyFeatures } from './features.js';
 import { fixateValue } from './fixate.js';
 import type { FixateTarget } from './fixate.js';
+import { makeIntRange } from './int-range.js';
 import { intersectValues } from './intersect.js';
 import { Structure } from './structure.js';
 import { isValueSubset } from './subset.js';
@@ -78,7 +79,30 @@ export function isCoveredBy(s: Structure, supers: readonly Structure[]): boolean
   for (const [field, v] of s.fields) {
     if (v.kind === 'list' && v.items.length > 1) return v.items.every((item) => isCoveredBy(s.with(field, item), supers));
   }
+  // Likewise an unstepped int range split across structures: `width=[1, 20]` is covered by
+  // `width=[1, 10]; width=[5, 20]`. The range is cut where a structure's range starts or ends.
+  for (const [field, v] of s.fields) {
+    const pieces = splitRange(v, supers.map((sup) => sup.fields.get(field)));
+    if (pieces !== undefined) return pieces.every((piece) => isCoveredBy(s.with(field, piece), supers));
+  }
   return false;
+}
+
+/**
+ * `v`, an unstepped int or int64 range, cut into pieces at the bounds of `others`' ranges and
+ * values of the same kind; undefined when `v` is no such range or no bound falls inside it.
+ */
+function splitRange(v: CapsValue, others: readonly (CapsValue | undefined)[]): CapsValue[] | undefined {
+  if ((v.kind !== 'int-range' && v.kind !== 'int64-range') || (v.step ?? 1) !== 1) return undefined;
+  const single = v.kind === 'int-range' ? 'int' : 'int64';
+  const cuts = new Set<number>();
+  for (const o of others) {
+    if (o?.kind === v.kind && (o.step ?? 1) === 1) [o.min, o.max + 1].forEach((c) => cuts.add(c));
+    else if (o?.kind === single) [o.value, o.value + 1].forEach((c) => cuts.add(c));
+  }
+  const starts = [...cuts].filter((c) => c > v.min && c <= v.max).sort((x, y) => x - y);
+  if (starts.length === 0) return undefined;
+  return [v.min, ...starts].map((start, i) => makeIntRange(start, (starts[i] ?? v.max + 1) - 1, 1, v.kind));
 }
 
 /**

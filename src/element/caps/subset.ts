@@ -22,6 +22,9 @@ export function isValueSubset(a: CapsValue, b: CapsValue): boolean {
     case 'int-range':
       if (b.kind === 'int') return a.min === b.value && lastInRange(a) === b.value;
       return b.kind === 'int-range' && isIntRangeSubset(a, b);
+    case 'int64-range':
+      if (b.kind === 'int64') return a.min === b.value && lastInRange(a) === b.value;
+      return b.kind === 'int64-range' && isIntRangeSubset(a, b);
     case 'double-range':
       return b.kind === 'double-range' && a.min >= b.min && a.max <= b.max;
     case 'fraction-range':
