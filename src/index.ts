@@ -36,7 +36,7 @@ export { Registry, type RegistryEntry, type Plugin, type UriHandler } from './re
 export { defaultRegistry, createDefaultRegistry } from './registry/builtins.js';
 export { Harness, type HarnessOptions } from './harness/harness.js';
 export { FakeClock } from './harness/fake-clock.js';
-export { copyStats } from './memory/copy-counter.js';
+export * from './memory/index.js';
 export { toDot } from './graph/dot.js';
 export { queryLatency, type Latency } from './graph/latency.js';
 export * from './elements/index.js';

@@ -12,17 +12,18 @@ export interface Region {
   readonly byteLength: number;
   /** The backing store. Views over it are built once, by the pool, not per buffer. */
   readonly buffer: ArrayBufferLike;
+  /** Whether other threads can map the same bytes (and Atomics can wait on them). */
+  readonly shared: boolean;
 }
 
 /** A region on the JS heap: visible to this thread only. Enough for the event-loop executor. */
 export class HeapRegion implements Region {
   readonly kind = 'heap';
+  readonly shared = false;
   readonly buffer: ArrayBuffer;
 
   constructor(readonly byteLength: number) {
-    if (!Number.isInteger(byteLength) || byteLength <= 0) {
-      throw new RangeError(`region size must be a positive integer, got ${byteLength}`);
-    }
+    checkRegionSize(byteLength);
     this.buffer = new ArrayBuffer(byteLength);
   }
 }
@@ -30,4 +31,11 @@ export class HeapRegion implements Region {
 /** Rounds `n` up to a multiple of `align` (a power of two). */
 export function alignUp(n: number, align: number): number {
   return (n + align - 1) & ~(align - 1);
+}
+
+/** Throws a RangeError unless `byteLength` is a positive integer. */
+export function checkRegionSize(byteLength: number): void {
+  if (!Number.isInteger(byteLength) || byteLength <= 0) {
+    throw new RangeError(`region size must be a positive integer, got ${byteLength}`);
+  }
 }

@@ -1,0 +1,256 @@
+/**
+ * SPSC descriptor ring: one producer thread, one consumer thread, in a shared region.
+ *
+ * Roles. Exactly one producer and one consumer, each claimed through the API
+ * (`ring.producer()`, `ring.consumer()`); a second claim of the same role, from any thread,
+ * throws. Payloads never move: the ring carries 16-byte descriptors (slot, offset, length, kind)
+ * that point into a pool of the same region.
+ *
+ * Layout, in 32-bit words from `base` (a multiple of 64 bytes into the region):
+ *   word  0       head: descriptors consumed, free-running u32      written by the consumer only
+ *   word 16       tail: descriptors produced, free-running u32      written by the producer only
+ *   word 32       consumer sleeping flag (0 awake, 1 waiting on tail)   written by the consumer
+ *   word 33       producer sleeping flag (0 awake, 1 waiting on head)   written by the producer
+ *   word 48       producer claimed (0/1);  word 49  consumer claimed (0/1)
+ *   word 64 + 4i  descriptor i: slot (i32), offset (u32), length (u32), kind (u32)
+ * Head and tail sit on separate 64-byte cache lines, so the two sides do not false-share.
+ *
+ * Ordering. JS Atomics are sequentially consistent. The producer writes a descriptor with plain
+ * stores and then `Atomics.store`s the tail; the consumer `Atomics.load`s the tail before it
+ * reads descriptors, so it sees them complete. Symmetrically, the consumer reads descriptors and
+ * then stores the head, and the producer loads the head before it overwrites a slot.
+ *
+ * Wrap rule. Capacity is a power of two; slot index = counter & (capacity - 1). Counters wrap at
+ * 2^32 and `(tail - head) >>> 0` is the fill level, correct across the wrap.
+ *
+ * Wake-ups cost nothing when nobody sleeps. A waiter spins a bounded number of times, then sets
+ * its sleeping flag, re-checks the ring, and waits on the counter it read, passing that same value
+ * to `Atomics.wait`, so a store between the check and the wait is never lost. The other side
+ * notifies only when the flag is set.
+ */
+import type { Region } from '../region.js';
+
+export const RING_HEADER_BYTES = 256;
+export const DESCRIPTOR_BYTES = 16;
+
+const HEAD = 0;
+const TAIL = 16;
+const CONSUMER_SLEEPING = 32;
+const PRODUCER_SLEEPING = 33;
+const PRODUCER_CLAIMED = 48;
+const CONSUMER_CLAIMED = 49;
+const DESCRIPTORS = 64;
+
+/** What one descriptor says: where a payload is, and what kind of item it is. */
+export interface Descriptor {
+  slot: number;
+  offset: number;
+  length: number;
+  kind: number;
+}
+
+/** Bytes a ring of `capacity` descriptors needs in a region. */
+export function ringBytes(capacity: number): number {
+  return RING_HEADER_BYTES + capacity * DESCRIPTOR_BYTES;
+}
+
+/** The shared part: layout, over a region at `base`. Create once, then claim the roles. */
+export class SpscRing {
+  readonly capacity: number;
+  private readonly mask: number;
+  readonly words: Int32Array;
+
+  /**
+   * @param region a shared region (SAB or WebAssembly.Memory)
+   * @param base byte offset of the ring, a multiple of 64
+   * @param capacity descriptors, a power of two
+   */
+  constructor(readonly region: Region, readonly base: number, capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 2 || (capacity & (capacity - 1)) !== 0) {
+      throw new RangeError(`ring capacity must be a power of two >= 2, got ${capacity}`);
+    }
+    if (base % 64 !== 0) throw new RangeError(`ring base must be a multiple of 64 bytes, got ${base}`);
+    if (base + ringBytes(capacity) > region.byteLength) {
+      throw new RangeError(`a ring of ${capacity} descriptors at ${base} needs ${ringBytes(capacity)} bytes; the region has ${region.byteLength - base} left`);
+    }
+    this.capacity = capacity;
+    this.mask = capacity - 1;
+    this.words = new Int32Array(region.buffer, base, ringBytes(capacity) / 4);
+  }
+
+  /** Claims the producer role. Throws when another handle, on any thread, holds it. */
+  producer(): RingProducer {
+    this.claim(PRODUCER_CLAIMED, 'producer');
+    return new RingProducer(this.words, this.mask);
+  }
+
+  /** Claims the consumer role. Throws when another handle, on any thread, holds it. */
+  consumer(): RingConsumer {
+    this.claim(CONSUMER_CLAIMED, 'consumer');
+    return new RingConsumer(this.words, this.mask);
+  }
+
+  /** Descriptors in the ring now. This value can be late: the other side moves on meanwhile. */
+  get length(): number {
+    return (Atomics.load(this.words, TAIL) - Atomics.load(this.words, HEAD)) >>> 0;
+  }
+
+  private claim(word: number, role: string): void {
+    // SYNC POINT with the other claimant of the same role: only one compareExchange wins.
+    if (Atomics.compareExchange(this.words, word, 0, 1) !== 0) {
+      throw new Error(`the ${role} of this ring is already claimed (SPSC: one ${role} only)`);
+    }
+  }
+}
+
+/** Atomics.waitAsync (Node 16+, Deno, Bun); the ES2023 lib types do not declare it. */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, i: number, v: number, t: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}).waitAsync;
+
+/** How many times a waiter re-checks the ring before it sleeps. */
+const SPIN = 64;
+
+/** The producer's side. Producer thread only. */
+export class RingProducer {
+  constructor(private readonly words: Int32Array, private readonly mask: number) {}
+
+  /** Free descriptor places. Can be late (low): the consumer frees places meanwhile. */
+  free(): number {
+    const capacity = this.mask + 1;
+    return capacity - ((this.words[TAIL]! - Atomics.load(this.words, HEAD)) >>> 0);
+  }
+
+  /** Pushes one descriptor. Returns false when the ring is full; never blocks, never throws. */
+  push(slot: number, offset: number, length: number, kind: number): boolean {
+    const w = this.words;
+    const tail = w[TAIL]!; // only this side writes the tail: a plain read is current
+    // SYNC POINT with RingConsumer.pop's store of the head: places up to head are free.
+    if (((tail - Atomics.load(w, HEAD)) >>> 0) > this.mask) return false;
+    const at = DESCRIPTORS + ((tail & this.mask) << 2);
+    w[at] = slot;
+    w[at + 1] = offset;
+    w[at + 2] = length;
+    w[at + 3] = kind;
+    // SYNC POINT with RingConsumer.pop's load of the tail: the descriptor is complete first.
+    Atomics.store(w, TAIL, (tail + 1) | 0);
+    this.wakeConsumer();
+    return true;
+  }
+
+  /** Pushes as many of `items` as fit, from `from`; returns how many. One tail store for all. */
+  pushBatch(items: readonly Descriptor[], from = 0): number {
+    const w = this.words;
+    const tail = w[TAIL]!;
+    const room = this.mask + 1 - ((tail - Atomics.load(w, HEAD)) >>> 0);
+    const n = Math.min(room, items.length - from);
+    for (let i = 0; i < n; i++) {
+      const d = items[from + i]!;
+      const at = DESCRIPTORS + (((tail + i) & this.mask) << 2);
+      w[at] = d.slot;
+      w[at + 1] = d.offset;
+      w[at + 2] = d.length;
+      w[at + 3] = d.kind;
+    }
+    if (n > 0) {
+      Atomics.store(w, TAIL, (tail + n) | 0);
+      this.wakeConsumer();
+    }
+    return n;
+  }
+
+  /**
+   * Waits until at least one place is free or `timeoutMs` passes (worker threads only: the main
+   * thread may not Atomics.wait). Returns whether there is room.
+   */
+  waitForRoom(timeoutMs = Infinity): boolean {
+    const w = this.words;
+    for (let i = 0; i < SPIN; i++) if (this.free() > 0) return true;
+    Atomics.store(w, PRODUCER_SLEEPING, 1);
+    // Read the head once and wait on that value: a pop between this read and the wait changes
+    // the word, so the wait returns at once instead of missing the wake-up.
+    const head = Atomics.load(w, HEAD);
+    if (((w[TAIL]! - head) >>> 0) <= this.mask) {
+      Atomics.store(w, PRODUCER_SLEEPING, 0);
+      return true;
+    }
+    // SYNC POINT with RingConsumer.wakeProducer's notify on HEAD.
+    Atomics.wait(w, HEAD, head, timeoutMs);
+    Atomics.store(w, PRODUCER_SLEEPING, 0);
+    return this.free() > 0;
+  }
+
+  private wakeConsumer(): void {
+    // SYNC POINT with RingConsumer.waitForData: notify only a consumer that said it sleeps.
+    if (Atomics.load(this.words, CONSUMER_SLEEPING) !== 0) Atomics.notify(this.words, TAIL);
+  }
+}
+
+/** The consumer's side. Consumer thread only. */
+export class RingConsumer {
+  /** The last descriptor popped; a reused object, so popping allocates nothing. */
+  readonly current: Descriptor = { slot: 0, offset: 0, length: 0, kind: 0 };
+
+  constructor(private readonly words: Int32Array, private readonly mask: number) {}
+
+  /** Descriptors ready. Can be late (low): the producer adds meanwhile. */
+  available(): number {
+    return (Atomics.load(this.words, TAIL) - this.words[HEAD]!) >>> 0;
+  }
+
+  /** Pops one descriptor into `current`. Returns false when empty; never blocks, never throws. */
+  pop(): boolean {
+    const w = this.words;
+    const head = w[HEAD]!; // only this side writes the head
+    // SYNC POINT with RingProducer.push's store of the tail: descriptors before it are complete.
+    if (Atomics.load(w, TAIL) === head) return false;
+    const at = DESCRIPTORS + ((head & this.mask) << 2);
+    const d = this.current;
+    d.slot = w[at]!;
+    d.offset = w[at + 1]! >>> 0;
+    d.length = w[at + 2]! >>> 0;
+    d.kind = w[at + 3]! >>> 0;
+    // SYNC POINT with RingProducer.push's load of the head: the place may be reused after this.
+    Atomics.store(w, HEAD, (head + 1) | 0);
+    this.wakeProducer();
+    return true;
+  }
+
+  /** Waits until a descriptor is ready or `timeoutMs` passes (worker threads only). */
+  waitForData(timeoutMs = Infinity): boolean {
+    const w = this.words;
+    for (let i = 0; i < SPIN; i++) if (this.available() > 0) return true;
+    Atomics.store(w, CONSUMER_SLEEPING, 1);
+    const tail = Atomics.load(w, TAIL);
+    if (tail !== w[HEAD]) {
+      Atomics.store(w, CONSUMER_SLEEPING, 0);
+      return true;
+    }
+    // SYNC POINT with RingProducer.wakeConsumer's notify on TAIL; waits on the value just read.
+    Atomics.wait(w, TAIL, tail, timeoutMs);
+    Atomics.store(w, CONSUMER_SLEEPING, 0);
+    return this.available() > 0;
+  }
+
+  /** The event-loop form of `waitForData`: resolves when data is ready, without blocking the thread. */
+  async waitForDataAsync(timeoutMs = Infinity): Promise<boolean> {
+    const w = this.words;
+    if (this.available() > 0) return true;
+    Atomics.store(w, CONSUMER_SLEEPING, 1);
+    const tail = Atomics.load(w, TAIL);
+    if (tail !== w[HEAD]) {
+      Atomics.store(w, CONSUMER_SLEEPING, 0);
+      return true;
+    }
+    // SYNC POINT with RingProducer.wakeConsumer's notify on TAIL.
+    const r = waitAsync(w, TAIL, tail, timeoutMs);
+    if (r.async) await r.value;
+    Atomics.store(w, CONSUMER_SLEEPING, 0);
+    return this.available() > 0;
+  }
+
+  private wakeProducer(): void {
+    // SYNC POINT with RingProducer.waitForRoom: notify only a producer that said it sleeps.
+    if (Atomics.load(this.words, PRODUCER_SLEEPING) !== 0) Atomics.notify(this.words, HEAD);
+  }
+}
