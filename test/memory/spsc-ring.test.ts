@@ -19,6 +19,20 @@ describe('SPSC ring, one thread', () => {
     }
   });
 
+  it('drain() visits descriptors in order and frees them with one head store', () => {
+    const ring = new SpscRing(new SabRegion(ringBytes(8)), 0, 8);
+    const p = ring.producer();
+    const c = ring.consumer();
+    expect(p.pushBatch([0, 1, 2, 3, 4].map((i) => ({ slot: i, offset: i * 64, length: 8, kind: 2 })))).toBe(5);
+    const seen: number[][] = [];
+    expect(c.drain(3, (slot, offset, length, kind) => seen.push([slot, offset, length, kind]))).toBe(3);
+    expect(seen).toEqual([[0, 0, 8, 2], [1, 64, 8, 2], [2, 128, 8, 2]]);
+    expect(ring.length).toBe(2);
+    expect(c.drain(100, (slot) => seen.push([slot]))).toBe(2);
+    expect(c.drain(100, () => seen.push([]))).toBe(0);
+    expect(p.free()).toBe(8);
+  });
+
   it('gives each role once, whoever asks', () => {
     const ring = new SpscRing(new WasmMemoryRegion(ringBytes(8)), 0, 8);
     ring.producer();
