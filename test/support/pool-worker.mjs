@@ -19,7 +19,10 @@ for (let r = 0; r < rounds; r++) {
     if (s < 0) { empty++; continue; }
     acquired++;
     Atomics.store(view, pool.payloadOffset(s) >> 2, id);
-    if (rand() & 1) pool.ref(s) && held.push(s); // a clone: two references to drop
+    if (rand() & 1) {
+      pool.ref(s); // a clone: two references to drop
+      held.push(s);
+    }
     held.push(s);
   } else if (held.length > 0) {
     const s = held.splice(rand() % held.length, 1)[0];
