@@ -12,7 +12,7 @@ import { defaultRegistry } from './registry/builtins.js';
 import type { Registry } from './registry/registry.js';
 
 export { ParallaxError, type ErrorCode } from './errors.js';
-export { Pipeline, type RunOptions, type PipelineStats } from './exec/pipeline.js';
+export { Pipeline, type RunOptions, type PipelineStats, type PadStats, type LinkStats } from './exec/pipeline.js';
 export { Bus } from './exec/bus.js';
 export { MonotonicClock } from './exec/clock.js';
 export { Element, type ElementClass } from './element/element.js';

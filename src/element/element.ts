@@ -200,6 +200,14 @@ export abstract class Element {
     return NO_LATENCY;
   }
 
+  /**
+   * For elements that hold buffers between their sink and src pads (queue): what waits now and
+   * what was dropped, reported as the level of the link out of their src pad. Null otherwise.
+   */
+  queueLevel(): { readonly depth: number; readonly drops: number; readonly wakeups: number } | null {
+    return null;
+  }
+
   // ---- negotiation --------------------------------------------------------------------------
 
   /**

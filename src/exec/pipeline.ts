@@ -28,7 +28,29 @@ export interface PipelineStats {
   readonly bytesCopied: number;
   readonly pools: ReturnType<Allocator['stats']>;
   readonly elements: Readonly<Record<string, { readonly buffersOut: number; readonly bytesOut: number }>>;
+  /** Per src pad ("identity0:src"): buffers and bytes pushed. */
+  readonly pads: Readonly<Record<string, PadStats>>;
+  /** Per link ("queue0:src->fakesink0:sink"): what waits on it, what it dropped, how often it woke a side. */
+  readonly links: Readonly<Record<string, LinkStats>>;
+  /** Cycle deadline misses of the pipeline's driver (0 when it has none). */
+  readonly xruns: number;
 }
+
+export interface PadStats {
+  readonly buffers: number;
+  readonly bytes: number;
+}
+
+export interface LinkStats {
+  /** Items waiting on the link now: 0 for a direct call, a queue's level, a ring's fill. */
+  readonly depth: number;
+  /** Buffers dropped by a leaky policy since the pipeline started. */
+  readonly drops: number;
+  /** Times a sleeping side was woken (ring bridges; 0 on the event loop). */
+  readonly wakeups: number;
+}
+
+const NO_LEVEL: LinkStats = Object.freeze({ depth: 0, drops: 0, wakeups: 0 });
 
 function isTaskDriver(el: Element): el is Element & TaskDriver {
   return typeof (el as Partial<TaskDriver>).produce === 'function';
@@ -286,16 +308,21 @@ export class Pipeline {
 
   stats(): PipelineStats {
     const elements: Record<string, { buffersOut: number; bytesOut: number }> = {};
+    const pads: Record<string, PadStats> = {};
+    const links: Record<string, LinkStats> = {};
     for (const el of this.elements) {
       let buffersOut = 0;
       let bytesOut = 0;
+      const level = el.queueLevel();
       for (const p of el.srcPads) {
         buffersOut += p.buffers;
         bytesOut += p.bytes;
+        pads[p.fullName] = { buffers: p.buffers, bytes: p.bytes };
+        if (p.peer !== null) links[`${p.fullName}->${p.peer.fullName}`] = level ?? NO_LEVEL;
       }
       elements[el.name] = { buffersOut, bytesOut };
     }
-    return { state: this.currentState, bytesCopied: copyStats().bytesCopied - this.copiesAtStart, pools: this.allocator.stats(), elements };
+    return { state: this.currentState, bytesCopied: copyStats().bytesCopied - this.copiesAtStart, pools: this.allocator.stats(), elements, pads, links, xruns: 0 };
   }
 
   private padAdded(pad: Pad): void {

@@ -107,6 +107,10 @@ export class Queue extends Element implements TaskDriver {
     return (this.srcPadCache ??= this.pad('src')!);
   }
 
+  override queueLevel(): { depth: number; drops: number; wakeups: number } {
+    return { depth: this.levels.buffers, drops: this.droppedCount, wakeups: 0 };
+  }
+
   /** Buffers dropped by leaking since start. */
   get dropped(): number {
     return this.droppedCount;
