@@ -11,7 +11,7 @@ export default {
     preserveModulesRoot: 'src',
     sourcemap: true,
   },
-  external: (id) => id.startsWith('node:') || id === 'nanoevents',
+  external: (id) => id.startsWith('node:') || id === 'nanoevents' || id === 'prom-client',
   plugins: [
     typescript({
       tsconfig: './tsconfig.json',

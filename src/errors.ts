@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'BAD_STATE_TRANSITION'
   | 'ELEMENT_ERROR'
   | 'PLUGIN_ERROR'
+  | 'METRICS_ERROR'
   | 'ABORTED';
 
 export class ParallaxError extends Error {

@@ -40,6 +40,8 @@ export * from './memory/index.js';
 export { toDot } from './graph/dot.js';
 export { queryLatency, type Latency } from './graph/latency.js';
 export * from './elements/index.js';
+export { pipelineMetrics } from './metrics/prometheus.js';
+export { serveMetrics, type ServeMetricsOptions, type MetricsServer } from './metrics/serve.js';
 
 /** Builds a pipeline from a gst-launch style string, with the default registry unless given one. */
 export function launch(description: string, options: { registry?: Registry; name?: string } = {}): Pipeline {

@@ -7,11 +7,13 @@ export interface LaunchArgs {
   dryRun: boolean;
   dot: string | undefined;
   plugins: string[];
+  /** Serve Prometheus metrics on this port of 127.0.0.1 while running (0: a free port). */
+  metricsPort: number | undefined;
   help: boolean;
   description: string;
 }
 
-export const LAUNCH_USAGE = `usage: parallax-launch [-v] [-q] [-e] [-m] [--dry-run] [--dot FILE] [--plugin MODULE] "PIPELINE"
+export const LAUNCH_USAGE = `usage: parallax-launch [-v] [-q] [-e] [-m] [--dry-run] [--dot FILE] [--plugin MODULE] [--metrics-port PORT] "PIPELINE"
 
   -v, --verbose        print negotiated caps and property changes
   -q, --quiet          print nothing but errors
@@ -20,12 +22,14 @@ export const LAUNCH_USAGE = `usage: parallax-launch [-v] [-q] [-e] [-m] [--dry-r
   --dry-run            parse, build and negotiate; print the graph; run nothing
   --dot FILE           write a Graphviz graph of elements, pads and negotiated caps
   --plugin MODULE      load a plugin module (repeatable)
+  --metrics-port PORT  serve Prometheus metrics at http://127.0.0.1:PORT/metrics while running
+                       (0 picks a free port; the URL is printed on stderr)
 
 exit status: 0 on EOS, 1 on a runtime error, 2 on a bad pipeline description`;
 
 /** Parses argv (without node and script). The pipeline is the non-option words, joined as gst-launch joins them. */
 export function parseLaunchArgs(argv: readonly string[]): LaunchArgs | string {
-  const a: LaunchArgs = { verbose: false, quiet: false, eosOnShutdown: false, messages: false, dryRun: false, dot: undefined, plugins: [], help: false, description: '' };
+  const a: LaunchArgs = { verbose: false, quiet: false, eosOnShutdown: false, messages: false, dryRun: false, dot: undefined, plugins: [], metricsPort: undefined, help: false, description: '' };
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i]!;
@@ -50,6 +54,13 @@ export function parseLaunchArgs(argv: readonly string[]): LaunchArgs | string {
         if (v === undefined) return `${w} needs a value`;
         if (w === '--dot') a.dot = v;
         else a.plugins.push(v);
+        break;
+      }
+      case '--metrics-port': {
+        const v = argv[++i];
+        if (v === undefined) return `${w} needs a value`;
+        if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) return `${w} needs a port number from 0 to 65535, got "${v}"`;
+        a.metricsPort = Number(v);
         break;
       }
       default:

@@ -9,6 +9,7 @@ import type { BusMessage } from '../element/message.js';
 import type { Pipeline } from '../exec/pipeline.js';
 import { defaultRegistry } from '../registry/builtins.js';
 import { LAUNCH_USAGE, formatTime, parseLaunchArgs } from './args.js';
+import { startCliMetrics } from './metrics.js';
 
 /** Errors found before any data flows: the description itself is wrong. */
 const STATIC_ERRORS = new Set(['LAUNCH_SYNTAX', 'CAPS_SYNTAX', 'UNKNOWN_ELEMENT', 'UNKNOWN_PROPERTY', 'BAD_PROPERTY_VALUE', 'BAD_LINK', 'DANGLING_REFERENCE', 'NOT_NEGOTIATED', 'PLUGIN_ERROR']);
@@ -78,6 +79,16 @@ async function main(argv: readonly string[]): Promise<number> {
     await pipeline.suspend();
     return 0;
   }
+  let closeMetrics = (): Promise<void> => Promise.resolve();
+  if (args.metricsPort !== undefined) {
+    try {
+      closeMetrics = await startCliMetrics(pipeline, args.metricsPort);
+    } catch (e) {
+      process.stderr.write(`ERROR: ${e instanceof Error ? e.message : String(e)}\n`);
+      await pipeline.suspend();
+      return 1;
+    }
+  }
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {
@@ -114,6 +125,7 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     process.off('beforeExit', onStall);
+    await closeMetrics();
     out(`Execution ended after ${formatTime(Number(process.hrtime.bigint() - started))}`);
     out('Setting pipeline to SUSPENDED ...');
   }
