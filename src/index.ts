@@ -7,12 +7,12 @@
  * ```
  */
 import { buildLaunch } from './graph/build.js';
-import type { Pipeline } from './exec/pipeline.js';
+import type { Pipeline, PipelineOptions } from './exec/pipeline.js';
 import { defaultRegistry } from './registry/builtins.js';
 import type { Registry } from './registry/registry.js';
 
 export { ParallaxError, type ErrorCode } from './errors.js';
-export { Pipeline, type RunOptions, type PipelineStats, type PadStats, type LinkStats } from './exec/pipeline.js';
+export { Pipeline, type PipelineOptions, type RunOptions, type PipelineStats, type PadStats, type LinkStats } from './exec/pipeline.js';
 export { Bus } from './exec/bus.js';
 export { MonotonicClock } from './exec/clock.js';
 export { Element, type ElementClass } from './element/element.js';
@@ -37,6 +37,7 @@ export { defaultRegistry, createDefaultRegistry } from './registry/builtins.js';
 export { Harness, type HarnessOptions } from './harness/harness.js';
 export { FakeClock } from './harness/fake-clock.js';
 export * from './memory/index.js';
+export { planPlacement, threadEligibility, type SchedulingMode, type Plan, type PlannedLink } from './exec/threads/placement.js';
 export { toDot } from './graph/dot.js';
 export { queryLatency, type Latency } from './graph/latency.js';
 export * from './elements/index.js';
@@ -44,6 +45,7 @@ export { pipelineMetrics } from './metrics/prometheus.js';
 export { serveMetrics, type ServeMetricsOptions, type MetricsServer } from './metrics/serve.js';
 
 /** Builds a pipeline from a gst-launch style string, with the default registry unless given one. */
-export function launch(description: string, options: { registry?: Registry; name?: string } = {}): Pipeline {
-  return buildLaunch(description, options.registry ?? defaultRegistry(), options.name === undefined ? {} : { name: options.name });
+export function launch(description: string, options: { registry?: Registry; name?: string } & PipelineOptions = {}): Pipeline {
+  const { registry, ...rest } = options;
+  return buildLaunch(description, registry ?? defaultRegistry(), rest);
 }

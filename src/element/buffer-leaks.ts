@@ -1,23 +1,21 @@
-import type { Pool } from '../memory/pool.js';
-import { H32_REFCOUNT } from '../memory/slot-layout.js';
+import type { SlotPool } from '../memory/slot-pool.js';
 
 /**
  * A safety net for buffers handed to application code (appsink): if a handle is garbage
  * collected without `release()`, its reference is dropped here, so a forgotten release costs a
  * slot for a while instead of for ever. Such leaks are counted; the hot path never registers.
  */
-interface Held { readonly pool: Pool; readonly slot: number }
+interface Held { readonly pool: SlotPool; readonly slot: number }
 
 let leaked = 0;
 
 const registry = new FinalizationRegistry<Held>(({ pool, slot }) => {
   leaked++;
-  const base = pool.headerOffset(slot) >> 2;
-  if (--pool.i32[base + H32_REFCOUNT]! === 0) pool.release(slot);
+  pool.unref(slot);
 });
 
 /** Watches `handle`; call `forget` when it is released. */
-export function watchForLeak(handle: object, pool: Pool, slot: number): void {
+export function watchForLeak(handle: object, pool: SlotPool, slot: number): void {
   registry.register(handle, { pool, slot }, handle);
 }
 

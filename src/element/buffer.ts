@@ -1,5 +1,5 @@
-import type { Pool } from '../memory/pool.js';
-import type { Allocator } from '../memory/allocator.js';
+import type { SlotPool } from '../memory/slot-pool.js';
+import type { BufferAllocator } from '../memory/allocator.js';
 import { copyPayload } from '../memory/copy-counter.js';
 import { forget, watchForLeak } from './buffer-leaks.js';
 import {
@@ -27,7 +27,8 @@ export const BufferFlags = {
  * counts the copy) only when the slot is shared.
  *
  * Thread contract: a handle belongs to the thread that holds it; the header it points at is
- * shared.
+ * shared. In a shared pool the refcount is atomic, so the last release may happen on any thread
+ * and returns the slot from there.
  */
 export class Buffer {
   /** Index of the header in the pool's Int32Array view. */
@@ -38,17 +39,17 @@ export class Buffer {
   private released = false;
   private watched = false;
 
-  constructor(readonly pool: Pool, readonly slot: number) {
+  constructor(readonly pool: SlotPool, readonly slot: number) {
     const base = pool.headerOffset(slot);
-    this.h32 = base >> 2;
-    this.h64 = base >> 3;
+    this.h32 = base >>> 2;
+    this.h64 = base >>> 3;
   }
 
   /**
    * Takes a slot of `size` bytes from `allocator` and resets its header.
    * Event-loop hot path: no allocation but the handle itself.
    */
-  static allocate(allocator: Allocator, size: number): Buffer {
+  static allocate(allocator: BufferAllocator, size: number): Buffer {
     const pool = allocator.acquire(size);
     const buf = new Buffer(pool, allocator.lastSlot);
     buf.resetHeader(size);
@@ -56,7 +57,7 @@ export class Buffer {
   }
 
   /** Writes `bytes` once into a new slot. The copy is counted. */
-  static fromBytes(allocator: Allocator, bytes: Uint8Array): Buffer {
+  static fromBytes(allocator: BufferAllocator, bytes: Uint8Array): Buffer {
     const buf = Buffer.allocate(allocator, bytes.byteLength);
     copyPayload(buf.pool.bytes, buf.pool.payloadOffset(buf.slot), bytes);
     return buf;
@@ -123,7 +124,7 @@ export class Buffer {
   /** A second handle on the same slot: O(1), no copy. */
   clone(): Buffer {
     this.assertLive('clone');
-    this.pool.i32[this.h32 + H32_REFCOUNT]!++;
+    this.pool.ref(this.slot);
     return new Buffer(this.pool, this.slot);
   }
 
@@ -144,15 +145,14 @@ export class Buffer {
     if (this.released) return;
     this.released = true;
     if (this.watched) forget(this);
-    const left = --this.pool.i32[this.h32 + H32_REFCOUNT]!;
-    if (left === 0) this.pool.release(this.slot);
+    this.pool.unref(this.slot);
   }
 
   /**
    * Returns a buffer that may be written: this one when no other handle shares the slot,
    * otherwise a counted copy (payload and metadata) into a new slot, releasing this handle.
    */
-  makeWritable(allocator: Allocator): Buffer {
+  makeWritable(allocator: BufferAllocator): Buffer {
     this.assertLive('makeWritable');
     if (this.isWritable) return this;
     const copy = Buffer.fromBytes(allocator, this.data);

@@ -1,4 +1,4 @@
-import type { Allocator } from '../memory/allocator.js';
+import type { BufferAllocator } from '../memory/allocator.js';
 import type { Clock } from './clock.js';
 import type { Element } from './element.js';
 import type { BusMessage } from './message.js';
@@ -9,7 +9,7 @@ import type { Pad } from './pad.js';
  * Elements never reach for globals; they get this at `attach` time.
  */
 export interface ElementContext {
-  readonly allocator: Allocator;
+  readonly allocator: BufferAllocator;
   readonly clock: Clock;
   /** Clock time at which running time 0 happens (set when the pipeline starts running). */
   readonly baseTime: number;

@@ -1,5 +1,5 @@
 import { ParallaxError } from '../errors.js';
-import { Allocator } from '../memory/allocator.js';
+import { Allocator, type AllocatorStats, type BufferAllocator } from '../memory/allocator.js';
 import { copyStats } from '../memory/copy-counter.js';
 import type { Clock } from '../element/clock.js';
 import type { ElementContext } from '../element/context.js';
@@ -11,12 +11,37 @@ import { Bus } from './bus.js';
 import { MonotonicClock } from './clock.js';
 import { checkTransition } from './states.js';
 import { StreamingTask, type TaskDriver } from './streaming-task.js';
+import { Arena } from '../memory/arena.js';
+import { SharedAllocator } from '../memory/shared-allocator.js';
+import { planPlacement, type Plan, type SchedulingMode } from './threads/placement.js';
+import { ThreadScheduler } from './threads/scheduler.js';
+import { RingBridgeSource } from './threads/bridge-source.js';
+import type { PropertyValue } from '../element/property.js';
+import { availableParallelism } from 'node:os';
 import { validateLinks } from './validate.js';
 import { PendingLinks } from '../graph/pending-links.js';
 import { queryLatency, type Latency } from '../graph/latency.js';
 import type { Pad } from '../element/pad.js';
 import { Events } from '../element/event.js';
 import { linkPads, pickPad } from '../graph/link.js';
+
+/** How a pipeline is scheduled; see doc/design/005-data-threads.md. */
+export interface PipelineOptions {
+  /** `async` (default): everything on the event loop. `hybrid` and `realtime` use data threads. */
+  readonly scheduling?: SchedulingMode;
+  /** Data threads at most (default: the machine's parallelism). */
+  readonly dataThreads?: number;
+  /** Ring places of a link the scheduler cuts (a queue's link takes the queue's max-size-buffers). */
+  readonly bridgeCapacity?: number;
+  /** Re-checks of a link before a waiting side sleeps. */
+  readonly spin?: number;
+  /** Bytes of the shared arena that holds pools and rings (address space; committed on use). */
+  readonly arenaBytes?: number;
+  /** Slots of a pool made for a size class no element reserved. */
+  readonly slotsPerPool?: number;
+  /** Plugin modules the data threads load (parallax-launch --plugin passes its own). */
+  readonly plugins?: readonly string[];
+}
 
 export interface RunOptions {
   /** Aborting stops the pipeline; `run()` then rejects with code ABORTED. */
@@ -26,7 +51,7 @@ export interface RunOptions {
 export interface PipelineStats {
   readonly state: PipelineState;
   readonly bytesCopied: number;
-  readonly pools: ReturnType<Allocator['stats']>;
+  readonly pools: AllocatorStats;
   readonly elements: Readonly<Record<string, { readonly buffersOut: number; readonly bytesOut: number }>>;
   /** Per src pad ("identity0:src"): buffers and bytes pushed. */
   readonly pads: Readonly<Record<string, PadStats>>;
@@ -50,6 +75,25 @@ export interface LinkStats {
   readonly wakeups: number;
 }
 
+function resolveOptions(o: PipelineOptions): Required<PipelineOptions> {
+  const mode = o.scheduling ?? 'async';
+  if (mode !== 'async' && mode !== 'hybrid' && mode !== 'realtime') throw new ParallaxError('BAD_PROPERTY_VALUE', `scheduling must be async, hybrid or realtime, got ${String(mode)}`);
+  const int = (name: string, v: number | undefined, dflt: number, min: number): number => {
+    if (v === undefined) return dflt;
+    if (!Number.isInteger(v) || v < min) throw new ParallaxError('BAD_PROPERTY_VALUE', `${name} must be an integer >= ${min}, got ${String(v)}`);
+    return v;
+  };
+  return {
+    scheduling: mode,
+    dataThreads: int('dataThreads', o.dataThreads, Math.max(1, availableParallelism()), 1),
+    bridgeCapacity: int('bridgeCapacity', o.bridgeCapacity, 256, 2),
+    spin: int('spin', o.spin, 64, 0),
+    arenaBytes: int('arenaBytes', o.arenaBytes, 256 * 1024 * 1024, 1024 * 1024),
+    slotsPerPool: int('slotsPerPool', o.slotsPerPool, 512, 1),
+    plugins: o.plugins ?? [],
+  };
+}
+
 const NO_LEVEL: LinkStats = Object.freeze({ depth: 0, drops: 0, wakeups: 0 });
 
 function isTaskDriver(el: Element): el is Element & TaskDriver {
@@ -64,7 +108,11 @@ function isTaskDriver(el: Element): el is Element & TaskDriver {
  */
 export class Pipeline {
   readonly bus = new Bus();
-  readonly allocator = new Allocator();
+  /** Where elements on the event loop take buffers: a private heap allocator, or the arena's when threads share buffers. */
+  allocator: BufferAllocator = new Allocator();
+  private scheduler: ThreadScheduler | null = null;
+  private arena: Arena | null = null;
+  readonly options: Required<PipelineOptions>;
   readonly elements: Element[] = [];
   clock: Clock = new MonotonicClock();
   private currentState: PipelineState = 'suspended';
@@ -81,11 +129,12 @@ export class Pipeline {
   /** Links waiting for sometimes pads to appear. */
   readonly pendingLinks = new PendingLinks();
 
-  constructor(readonly name = 'pipeline0') {
+  constructor(readonly name = 'pipeline0', options: PipelineOptions = {}) {
+    this.options = resolveOptions(options);
     // Getters, so elements always see the current clock and base time without re-attaching.
     const pipeline = this;
     this.context = {
-      allocator: this.allocator,
+      get allocator(): BufferAllocator { return pipeline.allocator; },
       get clock(): Clock { return pipeline.clock; },
       get baseTime(): number { return pipeline.baseTime; },
       post: (msg) => this.post(msg),
@@ -171,9 +220,11 @@ export class Pipeline {
     for (const el of this.elements) {
       for (const p of el.srcPads) if (p.caps !== null && !p.caps.isAny()) this.bus.post({ type: 'caps', source: el.name, pad: p.fullName, caps: p.caps });
     }
+    this.planThreads();
     const started: Element[] = [];
+    const onLoop = this.elements.filter((el) => this.runsOnLoop(el));
     try {
-      for (const el of this.elements) {
+      for (const el of onLoop) {
         el.state = 'idle';
         await el.start();
         started.push(el);
@@ -181,14 +232,76 @@ export class Pipeline {
     } catch (e) {
       for (const el of started.reverse()) await safely(() => el.stop());
       for (const el of this.elements) el.state = 'suspended';
-      const failed = this.elements[started.length];
+      this.dropThreads();
+      const failed = onLoop[started.length];
       const why = e instanceof Error ? e.message : String(e);
       const who = failed?.name ?? 'an element';
       // Elements name themselves in their errors; do not say the name twice.
       const text = why.startsWith(`${who}:`) ? why.slice(who.length + 1).trim() : why;
       throw new ParallaxError('ELEMENT_ERROR', `${who} failed to start: ${text}`, { cause: e });
     }
+    if (this.scheduler !== null) {
+      try {
+        await this.scheduler.prepare(this.elements);
+      } catch (e) {
+        await safely(() => this.scheduler?.stop());
+        for (const el of started.reverse()) await safely(() => el.stop());
+        for (const el of this.elements) el.state = 'suspended';
+        this.dropThreads();
+        throw e;
+      }
+      for (const el of this.elements) el.state = 'idle';
+    }
     this.setState('idle');
+  }
+
+  /** Partitions the graph for the scheduling mode; sets up the arena when any element runs on a thread. */
+  private planThreads(): void {
+    this.dropThreads();
+    const plan = planPlacement(this.elements, { mode: this.options.scheduling, dataThreads: this.options.dataThreads, bridgeCapacity: this.options.bridgeCapacity });
+    if (plan.threadCount === 0) return;
+    this.arena = Arena.create(this.options.arenaBytes);
+    this.allocator = new SharedAllocator(this.arena, { onExhausted: 'grow', slotsPerPool: this.options.slotsPerPool });
+    this.scheduler = new ThreadScheduler(plan, this.arena, { context: this.context, post: (m) => this.post(m), sinkReachedEos: (s) => this.sinkReachedEos(s) }, this.options);
+  }
+
+  private dropThreads(): void {
+    this.scheduler = null;
+    this.arena = null;
+    this.allocator = new Allocator();
+  }
+
+  /** Whether the event loop runs `el` (async mode, or the scheduler left it there). */
+  private runsOnLoop(el: Element): boolean {
+    return this.scheduler === null || this.scheduler.runsOnLoop(el);
+  }
+
+  /** The placement of the last prepare: which elements run on which data thread, and which links are rings. */
+  get plan(): Plan | null {
+    return this.scheduler?.plan ?? null;
+  }
+
+  /**
+   * Sets a property wherever the element runs: directly on the event loop, through the control
+   * plane (comlink) on a data thread. Validation errors are thrown here, before anything is sent.
+   */
+  async setProperty(element: string, property: string, value: unknown): Promise<void> {
+    const el = this.requireElement(element);
+    if (this.scheduler !== null && this.currentState !== 'suspended') await this.scheduler.setProperty(el, property, value);
+    else el.set(property, value);
+  }
+
+  /** Reads a property where the element runs (a live read-out from a data thread). */
+  async getProperty(element: string, property: string): Promise<PropertyValue> {
+    const el = this.requireElement(element);
+    if (this.scheduler !== null && this.currentState !== 'suspended') return this.scheduler.getProperty(el, property);
+    return el.get(property);
+  }
+
+  private requireElement(name: string): Element {
+    const el = this.get(name);
+    if (el === undefined) throw new ParallaxError('UNKNOWN_ELEMENT', `${this.name} has no element named ${name}`);
+    return el;
   }
 
   private async doActivate(): Promise<void> {
@@ -201,6 +314,7 @@ export class Pipeline {
       for (const el of this.elements) el.state = 'running';
       this.setState('running');
       for (const t of this.tasks) t.task.resume();
+      this.scheduler?.resume(this.baseTime);
       // Every sink may have finished while paused (an appsink drained by the application).
       this.checkEos();
       return;
@@ -214,8 +328,10 @@ export class Pipeline {
     this.sinks = this.elements.filter((el) => el.sinkPads.length > 0 && !el.templates.some((t) => t.direction === 'src'));
     for (const el of this.elements) el.state = 'running';
     this.setState('running');
-    for (const el of this.elements) {
-      if (!isTaskDriver(el)) continue;
+    this.arena?.clearStop();
+    const drivers: (Element & TaskDriver)[] = this.elements.filter((el) => isTaskDriver(el) && this.runsOnLoop(el)) as (Element & TaskDriver)[];
+    if (this.scheduler !== null) drivers.push(...this.scheduler.loopDrivers);
+    for (const el of drivers) {
       const task = new StreamingTask(el);
       const entry = { task, done: Promise.resolve(), finished: false };
       entry.done = task.run().then(
@@ -224,6 +340,7 @@ export class Pipeline {
       ).finally(() => (entry.finished = true));
       this.tasks.push(entry);
     }
+    this.scheduler?.activate(this.baseTime);
   }
 
   /** Running → Idle, keeping every resource; `activate()` resumes. */
@@ -231,6 +348,7 @@ export class Pipeline {
     checkTransition(this.currentState, 'pause');
     if (this.currentState === 'idle') return;
     for (const t of this.tasks) t.task.pause();
+    this.scheduler?.pause();
     this.pausedAt = this.clock.now();
     for (const el of this.elements) el.state = 'idle';
     this.setState('idle');
@@ -262,7 +380,8 @@ export class Pipeline {
    */
   async sendEos(): Promise<void> {
     if (this.currentState !== 'running') return;
-    const sources = this.tasks.filter((t) => (t.task.driver as unknown as Element).sinkPads.length === 0);
+    this.scheduler?.sendEos();
+    const sources = this.tasks.filter((t) => (t.task.driver as unknown as Element).sinkPads.length === 0 && !(t.task.driver instanceof RingBridgeSource));
     for (const t of sources) t.task.stop();
     await Promise.all(sources.map((t) => t.done));
     for (const t of sources) {
@@ -322,7 +441,25 @@ export class Pipeline {
       }
       elements[el.name] = { buffersOut, bytesOut };
     }
-    return { state: this.currentState, bytesCopied: copyStats().bytesCopied - this.copiesAtStart, pools: this.allocator.stats(), elements, pads, links, xruns: 0 };
+    let pools = this.allocator.stats();
+    if (this.scheduler !== null) {
+      const t = this.scheduler.stats();
+      Object.assign(pads, t.pads);
+      for (const el of this.elements) {
+        if (!this.scheduler.runsOnThread(el)) continue;
+        let buffersOut = 0;
+        let bytesOut = 0;
+        for (const p of el.srcPads) {
+          buffersOut += t.pads[p.fullName]?.buffers ?? 0;
+          bytesOut += t.pads[p.fullName]?.bytes ?? 0;
+        }
+        elements[el.name] = { buffersOut, bytesOut };
+      }
+      for (const key of Object.keys(links)) if (key.includes('>:sink')) delete links[key];
+      Object.assign(links, t.links);
+      pools = { pools: pools.pools + t.pools.pools, slots: pools.slots + t.pools.slots, freeSlots: pools.freeSlots + t.pools.freeSlots, poolsAdded: pools.poolsAdded + t.pools.poolsAdded };
+    }
+    return { state: this.currentState, bytesCopied: copyStats().bytesCopied - this.copiesAtStart, pools, elements, pads, links, xruns: 0 };
   }
 
   private padAdded(pad: Pad): void {
@@ -375,14 +512,17 @@ export class Pipeline {
   private teardown(): Promise<void> {
     if (this.stopping !== null) return this.stopping;
     const work = async (): Promise<void> => {
+      this.scheduler?.requestStop();
       for (const t of this.tasks) t.task.stop();
       for (const el of this.elements) el.unblock();
       this.clock.unscheduleAll();
       await Promise.all(this.tasks.map((t) => t.done));
       this.tasks = [];
       this.pausedAt = -1;
+      await safely(() => this.scheduler?.stop(), (e) => this.bus.post({ type: 'warning', source: this.name, message: `stopping data threads failed: ${String(e)}` }));
       for (const el of this.elements) {
         el.state = 'suspended';
+        if (!this.runsOnLoop(el)) continue;
         await safely(() => el.stop(), (e) => this.bus.post({ type: 'warning', source: el.name, message: `stop failed: ${String(e)}` }));
       }
     };

@@ -1,6 +1,6 @@
 import { ParallaxError } from '../errors.js';
 import type { Element } from '../element/element.js';
-import { Pipeline } from '../exec/pipeline.js';
+import { Pipeline, type PipelineOptions } from '../exec/pipeline.js';
 import type { Registry } from '../registry/registry.js';
 import { didYouMean } from '../registry/suggest.js';
 import type { BinNode, Chain, ChainItem, ElementNode, LinkNode, PipelineAst, PropNode, Span } from './parse/ast.js';
@@ -28,8 +28,8 @@ export class LaunchBuilder {
   private readonly pipeline: Pipeline;
   readonly bins: BuiltBin[] = [];
 
-  constructor(private readonly ast: PipelineAst, private readonly registry: Registry, pipelineName?: string) {
-    this.pipeline = new Pipeline(pipelineName);
+  constructor(private readonly ast: PipelineAst, private readonly registry: Registry, pipelineName?: string, options: PipelineOptions = {}) {
+    this.pipeline = new Pipeline(pipelineName, options);
   }
 
   build(): Pipeline {
@@ -279,7 +279,8 @@ export class LaunchBuilder {
  * Parses and builds a launch string. Throws LaunchSyntaxError or LaunchError (both
  * ParallaxError) with the position and a caret under the fault.
  */
-export function buildLaunch(source: string, registry: Registry, options: { name?: string } = {}): Pipeline {
+export function buildLaunch(source: string, registry: Registry, options: { name?: string } & PipelineOptions = {}): Pipeline {
   const ast = parseLaunch(source);
-  return new LaunchBuilder(ast, registry, options.name).build();
+  const { name, ...pipelineOptions } = options;
+  return new LaunchBuilder(ast, registry, name, pipelineOptions).build();
 }

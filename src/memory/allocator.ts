@@ -1,4 +1,24 @@
 import { Pool } from './pool.js';
+import type { SlotPool } from './slot-pool.js';
+
+/** What elements allocate buffers from: the event loop's Allocator, or a data thread's SharedAllocator. */
+export interface BufferAllocator {
+  /** Makes sure `count` slots of at least `size` bytes exist. Call at prepare time. */
+  reserve(size: number, count: number): void;
+  /** Takes a slot of at least `size` bytes; returns its pool and sets `lastSlot`. */
+  acquire(size: number): SlotPool;
+  /** The slot taken by the last `acquire`. */
+  readonly lastSlot: number;
+  stats(): AllocatorStats;
+}
+
+export interface AllocatorStats {
+  readonly pools: number;
+  readonly slots: number;
+  readonly freeSlots: number;
+  /** Pools made after prepare because a size class ran out (event loop) or was never reserved. */
+  readonly poolsAdded: number;
+}
 
 /**
  * Hands out slots by size. Pools are grouped in power-of-two size classes (64 B and up), so a
@@ -10,7 +30,7 @@ import { Pool } from './pool.js';
  * that only it could free, so growing is the lossless choice here. The data-thread executor
  * applies backpressure instead.
  */
-export class Allocator {
+export class Allocator implements BufferAllocator {
   private readonly classes = new Map<number, Pool[]>();
   private poolsAdded = 0;
 
@@ -54,7 +74,7 @@ export class Allocator {
   /** The slot taken by the last `acquire`; a field, so acquire returns without allocating a pair. */
   lastSlot = -1;
 
-  stats(): { pools: number; slots: number; freeSlots: number; poolsAdded: number } {
+  stats(): AllocatorStats {
     let pools = 0;
     let slots = 0;
     let freeSlots = 0;

@@ -6,3 +6,8 @@ export * from './slot-layout.js';
 export { SabRegion, WasmMemoryRegion, type WasmMemory } from './shared-regions.js';
 export { SpscRing, RingProducer, RingConsumer, ringBytes, RING_HEADER_BYTES, DESCRIPTOR_BYTES, type Descriptor } from './spsc/ring.js';
 export { SharedPool, sharedPoolBytes } from './shared-pool.js';
+export type { SlotPool } from './slot-pool.js';
+export type { BufferAllocator, AllocatorStats } from './allocator.js';
+export { Arena, MAX_POOLS } from './arena.js';
+export { SharedAllocator, StopRequested, type SharedAllocatorOptions } from './shared-allocator.js';
+export { ThreadLink, LinkProducer, LinkConsumer, Offer, threadLinkBytes, LINK_CONTROL_BYTES, type LinkLimits, type LinkPolicy } from './spsc/thread-link.js';

@@ -1,4 +1,5 @@
 import { type Region, HeapRegion, alignUp } from './region.js';
+import type { SlotPool } from './slot-pool.js';
 import { SLOT_ALIGN, SLOT_HEADER_BYTES, H32_REFCOUNT } from './slot-layout.js';
 
 /**
@@ -9,7 +10,8 @@ import { SLOT_ALIGN, SLOT_HEADER_BYTES, H32_REFCOUNT } from './slot-layout.js';
  * Thread contract: event-loop only. The shared pools of the data-thread executor replace the stack
  * with an atomic bitmap behind the same methods.
  */
-export class Pool {
+export class Pool implements SlotPool {
+  readonly id = -1;
   readonly region: Region;
   readonly slotCount: number;
   readonly payloadCapacity: number;
@@ -57,6 +59,16 @@ export class Pool {
   /** Returns a slot whose refcount reached zero. */
   release(slot: number): void {
     this.free[this.freeTop++] = slot;
+  }
+
+  ref(slot: number): number {
+    return ++this.i32[(slot * this.stride >> 2) + H32_REFCOUNT]!;
+  }
+
+  unref(slot: number): number {
+    const left = --this.i32[(slot * this.stride >> 2) + H32_REFCOUNT]!;
+    if (left === 0) this.release(slot);
+    return left;
   }
 
   /** Byte offset of the slot's header in the region. */

@@ -1,8 +1,10 @@
 /**
  * A pool of fixed-size slots that any thread may acquire from and release to: the shared
- * counterpart of Pool, for the data-thread executor.
+ * counterpart of Pool, used by the data-thread executor.
  *
  * Layout in the region, from `base` (a multiple of 64):
+ *   control (64 bytes): word 0  sleepers: threads waiting for a free slot
+ *                       word 1  epoch: bumped by a release that saw sleepers (the wait word)
  *   free bitmap: ceil(slotCount / 32) u32 words, bit set = slot free, padded to 64 bytes
  *   slots: slotCount × stride bytes, each a 64-byte header then the payload (slot-layout.ts)
  *
@@ -11,13 +13,23 @@
  * Atomics.or. The search starts at a per-handle hint that moves past the last slot taken, so a
  * steady acquire/release stream finds a free slot in O(1) amortised. Slot headers' refcounts
  * are changed with Atomics.add/sub by whoever holds a reference, on any thread.
+ *
+ * Exhaustion is backpressure, not an error: `acquireWait` registers in `sleepers`, re-checks the
+ * bitmap, and waits on `epoch` with the value it read before re-checking. A release that sees a
+ * sleeper bumps `epoch` and notifies, so a release between the re-check and the wait is never
+ * lost. When nobody sleeps a release costs one extra atomic load.
  */
 import { alignUp, type Region } from './region.js';
+import type { SlotPool } from './slot-pool.js';
 import { H32_REFCOUNT, SLOT_ALIGN, SLOT_HEADER_BYTES } from './slot-layout.js';
+
+const CONTROL_BYTES = 64;
+const SLEEPERS = 0;
+const EPOCH = 1;
 
 /** Bytes a shared pool of `slotCount` slots of `payloadCapacity` bytes needs. */
 export function sharedPoolBytes(payloadCapacity: number, slotCount: number): number {
-  return bitmapBytes(slotCount) + slotCount * slotStride(payloadCapacity);
+  return CONTROL_BYTES + bitmapBytes(slotCount) + slotCount * slotStride(payloadCapacity);
 }
 
 function bitmapBytes(slotCount: number): number {
@@ -28,11 +40,18 @@ function slotStride(payloadCapacity: number): number {
   return SLOT_HEADER_BYTES + alignUp(Math.max(payloadCapacity, 1), SLOT_ALIGN);
 }
 
-export class SharedPool {
+/** Atomics.wait's outcome when a slot may be free again, or the wait timed out. */
+type WaitOutcome = 'ok' | 'not-equal' | 'timed-out';
+
+export class SharedPool implements SlotPool {
   readonly stride: number;
   readonly bitmapWords: number;
+  private readonly control: Int32Array;
   private readonly bitmap: Int32Array;
+  private readonly slotsBase: number;
   readonly i32: Int32Array;
+  readonly u32: Uint32Array;
+  readonly f64: Float64Array;
   readonly bytes: Uint8Array;
   /** Where this handle's next search starts (each thread has its own handle). */
   private hint = 0;
@@ -41,7 +60,7 @@ export class SharedPool {
    * Maps a pool laid out at `base`. Pass `init: true` exactly once, from the thread that
    * creates it, before the region is shared: it marks every slot free.
    */
-  constructor(readonly region: Region, readonly base: number, readonly payloadCapacity: number, readonly slotCount: number, init = false) {
+  constructor(readonly region: Region, readonly base: number, readonly payloadCapacity: number, readonly slotCount: number, init = false, readonly id = -1) {
     if (!region.shared) throw new Error(`a SharedPool needs a shared region, not a ${region.kind} one`);
     if (base % 64 !== 0) throw new RangeError(`shared pool base must be a multiple of 64 bytes, got ${base}`);
     if (!Number.isInteger(slotCount) || slotCount <= 0) throw new RangeError(`slot count must be a positive integer, got ${slotCount}`);
@@ -49,8 +68,12 @@ export class SharedPool {
     if (base + need > region.byteLength) throw new RangeError(`a shared pool of ${slotCount} × ${payloadCapacity} bytes needs ${need} bytes at ${base}; the region has ${region.byteLength - base}`);
     this.stride = slotStride(payloadCapacity);
     this.bitmapWords = Math.ceil(slotCount / 32);
-    this.bitmap = new Int32Array(region.buffer, base, this.bitmapWords);
+    this.control = new Int32Array(region.buffer, base, CONTROL_BYTES / 4);
+    this.bitmap = new Int32Array(region.buffer, base + CONTROL_BYTES, this.bitmapWords);
+    this.slotsBase = base + CONTROL_BYTES + bitmapBytes(slotCount);
     this.i32 = new Int32Array(region.buffer);
+    this.u32 = new Uint32Array(region.buffer);
+    this.f64 = new Float64Array(region.buffer, 0, region.byteLength >> 3);
     this.bytes = new Uint8Array(region.buffer);
     if (init) {
       for (let w = 0; w < this.bitmapWords; w++) {
@@ -82,12 +105,39 @@ export class SharedPool {
     return -1;
   }
 
+  /**
+   * Takes a free slot, waiting up to `timeoutMs` for another thread to release one. Returns -1
+   * on timeout, so the caller can check whether it should stop and wait again. Threads that may
+   * block only (Atomics.wait); the event loop uses `acquire`.
+   */
+  acquireWait(timeoutMs: number): number {
+    let slot = this.acquire();
+    if (slot >= 0) return slot;
+    // SYNC POINT with release's load of `sleepers`: from here on a release bumps the epoch.
+    Atomics.add(this.control, SLEEPERS, 1);
+    try {
+      const epoch = Atomics.load(this.control, EPOCH);
+      slot = this.acquire();
+      if (slot >= 0) return slot;
+      // SYNC POINT with release's Atomics.notify; waits on the epoch read before the re-check.
+      const outcome = Atomics.wait(this.control, EPOCH, epoch, timeoutMs) as WaitOutcome;
+      return outcome === 'timed-out' ? -1 : this.acquire();
+    } finally {
+      Atomics.sub(this.control, SLEEPERS, 1);
+    }
+  }
+
   /** Returns a slot whose refcount reached zero. Any thread. */
   release(slot: number): void {
     if (!Number.isInteger(slot) || slot < 0 || slot >= this.slotCount) throw new RangeError(`slot ${slot} is not in this pool (0..${this.slotCount - 1})`);
     // SYNC POINT with acquire's compareExchange.
     const before = Atomics.or(this.bitmap, slot >> 5, 1 << (slot & 31));
     if ((before & (1 << (slot & 31))) !== 0) throw new Error(`slot ${slot} was released twice`);
+    // SYNC POINT with acquireWait's increment of `sleepers`.
+    if (Atomics.load(this.control, SLEEPERS) !== 0) {
+      Atomics.add(this.control, EPOCH, 1);
+      Atomics.notify(this.control, EPOCH);
+    }
   }
 
   /** Adds a reference (a clone); returns the new count. Any thread. */
@@ -104,7 +154,7 @@ export class SharedPool {
 
   /** Byte offset of a slot's header in the region. */
   headerOffset(slot: number): number {
-    return this.base + bitmapBytes(this.slotCount) + slot * this.stride;
+    return this.slotsBase + slot * this.stride;
   }
 
   payloadOffset(slot: number): number {
@@ -112,7 +162,7 @@ export class SharedPool {
   }
 
   /** Free slots now. Can be late: other threads acquire and release meanwhile. */
-  freeCount(): number {
+  get freeCount(): number {
     let n = 0;
     for (let w = 0; w < this.bitmapWords; w++) {
       let b = Atomics.load(this.bitmap, w);
@@ -125,6 +175,6 @@ export class SharedPool {
   }
 
   private headerWord(slot: number): number {
-    return this.headerOffset(slot) >> 2;
+    return (this.slotsBase + slot * this.stride) >>> 2;
   }
 }

@@ -10,6 +10,17 @@ export interface RegistryEntry {
   readonly module: string;
 }
 
+/**
+ * The module each registered class can be imported from, across registries: a data thread
+ * loads an element by this specifier. Classes registered without a module are missing, and
+ * the scheduler keeps them on the event loop.
+ */
+const loadableFrom = new WeakMap<ElementClass, string>();
+
+export function moduleOf(elementClass: ElementClass): string | undefined {
+  return loadableFrom.get(elementClass);
+}
+
 /** How a URI in a launch string becomes an element: `file:///x` → `filesrc location=/x`. */
 export interface UriHandler {
   readonly scheme: string;
@@ -47,6 +58,7 @@ export class Registry {
       throw new ParallaxError('PLUGIN_ERROR', `an element named "${factory}" is already registered (from ${existing.module})`);
     }
     this.entries.set(factory, { factory, elementClass, module });
+    if (!module.startsWith('user:')) loadableFrom.set(elementClass, module);
   }
 
   registerUriHandler(handler: UriHandler): void {

@@ -19,7 +19,7 @@ describe('identity', () => {
   it('has GStreamer metadata and defaults', () => {
     expect(Identity.metadata.factory).toBe('identity');
     expect(Identity.metadata.classification).toBe('Generic');
-    expect(Identity.metadata.rtSafe).toBe(false);
+    expect(Identity.metadata.rtSafe).toBe(true);
     const el = identity();
     expect([el.get('silent'), el.get('sleep-time'), el.get('error-after'), el.get('eos-after'), el.get('drop-probability'), el.get('single-segment')])
       .toEqual([true, 0, -1, -1, 0, false]);

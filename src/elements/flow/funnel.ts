@@ -32,7 +32,7 @@ export class Funnel extends Element {
     properties: {
       'forward-sticky-events': { type: 'bool', default: true, mutable: true, description: 'Forward sticky events on stream changes' },
     },
-    affinity: 'async',
+    affinity: 'auto',
     rtSafe: true,
   };
 

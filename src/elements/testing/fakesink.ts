@@ -42,7 +42,7 @@ export class FakeSink extends Sink {
       'signal-handoffs': { type: 'bool', default: false, mutable: true, description: 'Send a signal before unreffing the buffer' },
       'last-message': { type: 'string', default: null, readonly: true, description: 'The message describing current status' },
     },
-    affinity: 'async',
+    affinity: 'auto',
     rtSafe: true,
   };
 

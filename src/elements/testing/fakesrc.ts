@@ -82,7 +82,7 @@ export class FakeSrc extends Source {
       silent: { type: 'bool', default: true, mutable: true, description: "Don't produce last-message events" },
       'last-message': { type: 'string', default: null, readonly: true, description: 'The message describing current status' },
     },
-    affinity: 'async',
+    affinity: 'auto',
     rtSafe: true,
   };
 

@@ -45,8 +45,8 @@ export class Identity extends Transform {
       seed: { type: 'int', default: 0, description: 'Seed of drop-probability (0 = pick one)' },
       'last-message': { type: 'string', default: null, readonly: true, description: 'The message describing current status' },
     },
-    affinity: 'async',
-    rtSafe: false,
+    affinity: 'auto',
+    rtSafe: true,
   };
 
   private silent = true;

@@ -12,6 +12,7 @@
  *   word 32       consumer sleeping flag (0 awake, 1 waiting on tail)   written by the consumer
  *   word 33       producer sleeping flag (0 awake, 1 waiting on head)   written by the producer
  *   word 48       producer claimed (0/1);  word 49  consumer claimed (0/1)
+ *   word 50       wake-ups: notifies sent by either side (for metrics)
  *   word 64 + 4i  descriptor i: slot (i32), offset (u32), length (u32), kind (u32)
  * Head and tail sit on separate 64-byte cache lines, so the two sides do not false-share.
  *
@@ -39,6 +40,7 @@ const CONSUMER_SLEEPING = 32;
 const PRODUCER_SLEEPING = 33;
 const PRODUCER_CLAIMED = 48;
 const CONSUMER_CLAIMED = 49;
+const WAKEUPS = 50;
 const DESCRIPTORS = 64;
 
 /** What one descriptor says: where a payload is, and what kind of item it is. */
@@ -90,6 +92,11 @@ export class SpscRing {
     return new RingConsumer(this.words, this.mask);
   }
 
+  /** Notifies sent to a sleeping side since the ring was made. */
+  get wakeups(): number {
+    return Atomics.load(this.words, WAKEUPS) >>> 0;
+  }
+
   /** Descriptors in the ring now. This value can be late: the other side moves on meanwhile. */
   get length(): number {
     return (Atomics.load(this.words, TAIL) - Atomics.load(this.words, HEAD)) >>> 0;
@@ -118,6 +125,50 @@ export class RingProducer {
 
   constructor(private readonly words: Int32Array, private readonly mask: number) {
     this.headSeen = Atomics.load(words, HEAD);
+  }
+
+  /**
+   * Descriptors in the ring as of the last head this side read: never low (the consumer only
+   * pops), and free of atomics. `refreshHead()` makes it current.
+   */
+  fillSeen(): number {
+    return (this.words[TAIL]! - this.headSeen) >>> 0;
+  }
+
+  /** Re-reads the consumer's head; returns the current fill. */
+  refreshHead(): number {
+    // SYNC POINT with RingConsumer's store of the head.
+    this.headSeen = Atomics.load(this.words, HEAD);
+    return this.fillSeen();
+  }
+
+  /**
+   * Waits until the consumer pops anything after `fill` was measured, or `timeoutMs` passes.
+   * Worker threads only. For limits other than the ring's capacity (bytes, time), which only a
+   * pop can lower.
+   */
+  waitForPop(timeoutMs: number): void {
+    const w = this.words;
+    Atomics.store(w, PRODUCER_SLEEPING, 1);
+    const head = Atomics.load(w, HEAD);
+    // SYNC POINT with RingConsumer.wakeProducer's notify on HEAD: a pop since headSeen returns at once.
+    if (head === this.headSeen) Atomics.wait(w, HEAD, head, timeoutMs);
+    Atomics.store(w, PRODUCER_SLEEPING, 0);
+    this.headSeen = Atomics.load(w, HEAD);
+  }
+
+  /** The event-loop form of `waitForPop`. */
+  async waitForPopAsync(timeoutMs: number): Promise<void> {
+    const w = this.words;
+    Atomics.store(w, PRODUCER_SLEEPING, 1);
+    const head = Atomics.load(w, HEAD);
+    if (head === this.headSeen) {
+      // SYNC POINT with RingConsumer.wakeProducer's notify on HEAD.
+      const r = waitAsync(w, HEAD, head, timeoutMs);
+      if (r.async) await r.value;
+    }
+    Atomics.store(w, PRODUCER_SLEEPING, 0);
+    this.headSeen = Atomics.load(w, HEAD);
   }
 
   /** Free descriptor places. Can be late (low): the consumer frees places meanwhile. */
@@ -191,9 +242,29 @@ export class RingProducer {
     return this.free() > 0;
   }
 
+  /** The event-loop form of `waitForRoom`: resolves when a place is free, without blocking. */
+  async waitForRoomAsync(timeoutMs = Infinity): Promise<boolean> {
+    const w = this.words;
+    for (let i = 0; i < SPIN; i++) if (this.free() > 0) return true;
+    Atomics.store(w, PRODUCER_SLEEPING, 1);
+    const head = Atomics.load(w, HEAD);
+    if (((w[TAIL]! - head) >>> 0) <= this.mask) {
+      Atomics.store(w, PRODUCER_SLEEPING, 0);
+      return true;
+    }
+    // SYNC POINT with RingConsumer.wakeProducer's notify on HEAD; waits on the value just read.
+    const r = waitAsync(w, HEAD, head, timeoutMs);
+    if (r.async) await r.value;
+    Atomics.store(w, PRODUCER_SLEEPING, 0);
+    return this.free() > 0;
+  }
+
   private wakeConsumer(): void {
     // SYNC POINT with RingConsumer.waitForData: notify only a consumer that said it sleeps.
-    if (Atomics.load(this.words, CONSUMER_SLEEPING) !== 0) Atomics.notify(this.words, TAIL);
+    if (Atomics.load(this.words, CONSUMER_SLEEPING) !== 0) {
+      Atomics.add(this.words, WAKEUPS, 1);
+      Atomics.notify(this.words, TAIL);
+    }
   }
 }
 
@@ -292,6 +363,9 @@ export class RingConsumer {
 
   private wakeProducer(): void {
     // SYNC POINT with RingProducer.waitForRoom: notify only a producer that said it sleeps.
-    if (Atomics.load(this.words, PRODUCER_SLEEPING) !== 0) Atomics.notify(this.words, HEAD);
+    if (Atomics.load(this.words, PRODUCER_SLEEPING) !== 0) {
+      Atomics.add(this.words, WAKEUPS, 1);
+      Atomics.notify(this.words, HEAD);
+    }
   }
 }

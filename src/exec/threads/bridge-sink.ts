@@ -1,0 +1,160 @@
+import { Buffer } from '../../element/buffer.js';
+import { Element } from '../../element/element.js';
+import type { Event } from '../../element/event.js';
+import { FlowResult } from '../../element/flow.js';
+import type { ElementMetadata } from '../../element/metadata.js';
+import type { Pad } from '../../element/pad.js';
+import type { Arena } from '../../memory/arena.js';
+import { copyPayload } from '../../memory/copy-counter.js';
+import { Offer, type LinkProducer } from '../../memory/spsc/thread-link.js';
+import { KIND_BUFFER, KIND_EVENT, kindOf, writeEvent } from './wire.js';
+
+/** How long a data thread blocks in place on a full link before it yields to its event loop. */
+const SYNC_WAIT_BUDGET_MS = 4;
+/** One blocked wait; the stop word is polled between waits. */
+const WAIT_SLICE_MS = 20;
+
+type Item = Buffer | Event;
+
+export interface BridgeSinkOptions {
+  /** Whether this thread may block in Atomics.wait (a data thread whose link's consumer is elsewhere). */
+  readonly mayBlockThread: boolean;
+  /** Spins before a wait: cheap when the other side is about to move. */
+  readonly spin: number;
+}
+
+/**
+ * The producing end of a thread link: where a pipeline link enters a ring. It stands in for the
+ * downstream element on this thread — the upstream src pad's peer is this element's sink pad —
+ * and turns each buffer into a descriptor (the payload stays in its slot) and each serialized
+ * event into a descriptor of an event slot, in order.
+ *
+ * A full link applies the link's policy: `block` waits — in place on a data thread for a few
+ * milliseconds, then by blocking the upstream task on the event loop of its thread — and the
+ * leaky policies drop, counted in the link.
+ */
+export class RingBridgeSink extends Element {
+  static readonly metadata: ElementMetadata = {
+    factory: 'ringbridgesink',
+    classification: 'Generic/Bridge',
+    description: 'The producing end of a ring link between threads (inserted by the scheduler)',
+    example: '',
+    padTemplates: [{ name: 'sink', direction: 'sink', presence: 'always', caps: 'ANY' }],
+    properties: {},
+    affinity: 'auto',
+    rtSafe: true,
+  };
+
+  private readonly pending: Item[] = [];
+  private draining: Promise<void> | null = null;
+  private unblocked = false;
+
+  constructor(name: string, private readonly link: LinkProducer, private readonly arena: Arena, private readonly options: BridgeSinkOptions) {
+    super(name);
+  }
+
+  override chain(_pad: Pad, buf: Buffer): FlowResult {
+    if (this.pending.length > 0) {
+      this.pending.push(buf);
+      return FlowResult.OK;
+    }
+    if (this.link.consumerStopped()) {
+      buf.release();
+      return this.downstreamResult();
+    }
+    const shared = this.inArena(buf);
+    if (this.offer(shared)) return FlowResult.OK;
+    return this.waitThenOffer(shared);
+  }
+
+  override sinkEvent(pad: Pad, ev: Event): boolean {
+    if (ev.type === 'caps') pad.caps = ev.caps;
+    if (this.link.consumerStopped()) return false;
+    if (this.pending.length > 0 || !this.offer(ev)) {
+      const r = this.waitThenOffer(ev);
+      if (r !== FlowResult.OK) return false;
+    }
+    if (ev.type === 'eos') this.link.close();
+    return true;
+  }
+
+  /** Buffers from a private (heap) pool are written once into the arena: a counted copy. */
+  private inArena(buf: Buffer): Buffer {
+    if (buf.pool.id >= 0) return buf;
+    const copy = Buffer.allocate(this.context.allocator, buf.size);
+    copyPayload(copy.pool.bytes, copy.pool.payloadOffset(copy.slot), buf.data);
+    copy.copyMetadataFrom(buf);
+    buf.release();
+    return copy;
+  }
+
+  /** One try. True when the item is in the ring or dropped by the policy. */
+  private offer(item: Item): boolean {
+    if (item instanceof Buffer) {
+      const r = this.link.offer(item.slot, item.size, kindOf(KIND_BUFFER, item.pool.id), item.pts);
+      if (r === Offer.DROPPED) item.release();
+      return r !== Offer.FULL;
+    }
+    if (item.type === 'flush-start') return true;
+    const { pool, slot, length } = writeEvent(this.context.allocator, item);
+    if (this.link.offerEvent(slot, length, kindOf(KIND_EVENT, pool.id))) return true;
+    pool.unref(slot);
+    return false;
+  }
+
+  private waitThenOffer(item: Item): FlowResult {
+    if (this.options.mayBlockThread) {
+      const started = performance.now();
+      while (performance.now() - started < SYNC_WAIT_BUDGET_MS) {
+        for (let i = 0; i < this.options.spin; i++) if (this.offer(item)) return FlowResult.OK;
+        if (this.arena.stopRequested() || this.unblocked) return this.drop(item, FlowResult.FLUSHING);
+        if (this.link.consumerStopped()) return this.drop(item, this.downstreamResult());
+        this.link.waitForPop(1);
+        if (this.offer(item)) return FlowResult.OK;
+      }
+    }
+    this.pending.push(item);
+    this.context.blockUpstream((this.draining ??= this.drainPending()));
+    return FlowResult.OK;
+  }
+
+  /** Offers the pending items in order as the consumer makes room. */
+  private async drainPending(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        if (this.arena.stopRequested() || this.unblocked || this.link.consumerStopped()) {
+          for (const item of this.pending.splice(0)) if (item instanceof Buffer) item.release();
+          return;
+        }
+        const head = this.pending[0]!;
+        if (this.offer(head)) {
+          this.pending.shift();
+          if (!(head instanceof Buffer) && head.type === 'eos') this.link.close();
+          continue;
+        }
+        await this.link.waitForPopAsync(WAIT_SLICE_MS);
+      }
+    } finally {
+      this.draining = null;
+    }
+  }
+
+  private drop(item: Item, r: FlowResult): FlowResult {
+    if (item instanceof Buffer) item.release();
+    return r;
+  }
+
+  /** What upstream hears once the consumer stopped: EOS stays EOS, anything else ends the stream. */
+  private downstreamResult(): FlowResult {
+    const r = this.link.consumerResult() as FlowResult;
+    return r === FlowResult.OK ? FlowResult.FLUSHING : r;
+  }
+
+  override unblock(): void {
+    this.unblocked = true;
+  }
+
+  override start(): void {
+    this.unblocked = false;
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * An arena: the one shared region a threaded pipeline lays its pools and rings out in, with a
+ * directory in its first bytes so that any thread can find any pool by number.
+ *
+ * Why one region: descriptors name a pool by a small number and a slot by an index; every thread
+ * maps the same region once, when it starts, and resolves pool numbers lazily from the directory.
+ * Nothing has to be announced between threads when a pool is created, and a WebAssembly kernel
+ * instantiated over the same memory (a WasmMemoryRegion) addresses every payload in place.
+ *
+ * Layout, in 32-bit words from offset 0:
+ *   word 0  magic 'PRLX'     word 1  layout version     word 2  bump: next free byte (u32)
+ *   word 3  pools published
+ *   word 4  stop: set when the pipeline stops; every blocked wait polls it (and is notified)
+ *   word 16 + 4i  pool i: base (u32), payload capacity (u32), slot count (u32), ready (0/1)
+ *   from DIRECTORY_END on: pools and rings, each at a 64-byte boundary, carved by `carve`.
+ *
+ * Contract. `carve` bumps word 2 with compareExchange, so threads carve disjoint ranges. A pool is
+ * initialised (its bitmap written) before its directory entry's `ready` word is stored; a thread
+ * that loads `ready` = 1 then sees the whole pool. Pool numbers are taken with Atomics.add on
+ * word 3, so two threads never publish the same number. The region never grows: views stay valid.
+ * Memory is committed by the OS on first touch, so a generous arena costs address space, not RSS.
+ */
+import { alignUp, type Region } from './region.js';
+import { SabRegion, WasmMemoryRegion } from './shared-regions.js';
+import { SharedPool, sharedPoolBytes } from './shared-pool.js';
+import { ringBytes } from './spsc/ring.js';
+
+const MAGIC = 0x584c5250; // 'PRLX'
+const VERSION = 1;
+const W_MAGIC = 0;
+const W_VERSION = 1;
+const W_BUMP = 2;
+const W_POOLS = 3;
+const W_STOP = 4;
+const DIRECTORY = 16;
+/** Pools an arena can hold. Pools are per size class and thread, so a pipeline needs tens. */
+export const MAX_POOLS = 1024;
+const DIRECTORY_END = alignUp((DIRECTORY + MAX_POOLS * 4) * 4, 64);
+
+export class Arena {
+  private readonly words: Int32Array;
+  /** This thread's views of the pools it has looked up. */
+  private readonly pools: (SharedPool | undefined)[] = [];
+
+  private constructor(readonly region: Region) {
+    if (!region.shared) throw new Error(`an arena needs a shared region, not a ${region.kind} one`);
+    if (region.byteLength < DIRECTORY_END + 64) throw new RangeError(`an arena needs at least ${DIRECTORY_END + 64} bytes, got ${region.byteLength}`);
+    this.words = new Int32Array(region.buffer, 0, DIRECTORY_END / 4);
+  }
+
+  /**
+   * A new arena of `byteLength` bytes. `wasm` (the default where WebAssembly has shared memory)
+   * backs it with a shared WebAssembly.Memory so kernels can run in place; `sab` with a plain
+   * SharedArrayBuffer.
+   */
+  static create(byteLength: number, kind: 'wasm' | 'sab' = 'wasm'): Arena {
+    const region = kind === 'wasm' ? new WasmMemoryRegion(byteLength) : new SabRegion(byteLength);
+    const arena = new Arena(region);
+    Atomics.store(arena.words, W_BUMP, DIRECTORY_END);
+    Atomics.store(arena.words, W_VERSION, VERSION);
+    Atomics.store(arena.words, W_MAGIC, MAGIC);
+    return arena;
+  }
+
+  /** The arena another thread created, from its region's buffer. */
+  static attach(buffer: SharedArrayBuffer): Arena {
+    const arena = new Arena(SabRegion.attach(buffer));
+    if (Atomics.load(arena.words, W_MAGIC) !== MAGIC) throw new Error('this buffer does not hold a Parallax arena (bad magic)');
+    const v = Atomics.load(arena.words, W_VERSION);
+    if (v !== VERSION) throw new Error(`arena layout version ${v}, this build reads version ${VERSION}`);
+    return arena;
+  }
+
+  get buffer(): SharedArrayBuffer {
+    return this.region.buffer as SharedArrayBuffer;
+  }
+
+  /** Bytes carved so far, directory included. */
+  get used(): number {
+    return Atomics.load(this.words, W_BUMP) >>> 0;
+  }
+
+  get byteLength(): number {
+    return this.region.byteLength;
+  }
+
+  /** Takes `bytes` (rounded up to 64) and returns their offset, or -1 when the arena is full. Any thread. */
+  carve(bytes: number): number {
+    const size = alignUp(bytes, 64);
+    for (;;) {
+      // SYNC POINT with other carvers' compareExchange of the bump word.
+      const at = Atomics.load(this.words, W_BUMP) >>> 0;
+      if (at + size > this.region.byteLength) return -1;
+      if (Atomics.compareExchange(this.words, W_BUMP, at | 0, (at + size) | 0) === (at | 0)) return at;
+    }
+  }
+
+  /** Carves and publishes a pool; returns it, or null when the arena has no room. Any thread. */
+  createPool(payloadCapacity: number, slotCount: number): SharedPool | null {
+    const base = this.carve(sharedPoolBytes(payloadCapacity, slotCount));
+    if (base < 0) return null;
+    // SYNC POINT with other creators: each Atomics.add hands out a distinct number.
+    const id = Atomics.add(this.words, W_POOLS, 1);
+    if (id >= MAX_POOLS) throw new RangeError(`an arena holds at most ${MAX_POOLS} pools`);
+    const pool = new SharedPool(this.region, base, payloadCapacity, slotCount, true, id);
+    const e = DIRECTORY + id * 4;
+    Atomics.store(this.words, e, base);
+    Atomics.store(this.words, e + 1, payloadCapacity);
+    Atomics.store(this.words, e + 2, slotCount);
+    // SYNC POINT with pool()'s load of `ready`: the pool is initialised before it is published.
+    Atomics.store(this.words, e + 3, 1);
+    this.pools[id] = pool;
+    return pool;
+  }
+
+  /** Pool number `id`, as created on any thread. Throws for a number never published. */
+  pool(id: number): SharedPool {
+    const known = this.pools[id];
+    if (known !== undefined) return known;
+    if (!Number.isInteger(id) || id < 0 || id >= MAX_POOLS) throw new RangeError(`pool number ${id} is outside 0..${MAX_POOLS - 1}`);
+    const e = DIRECTORY + id * 4;
+    // SYNC POINT with createPool's store of `ready`.
+    if (Atomics.load(this.words, e + 3) !== 1) throw new Error(`pool ${id} is not published in this arena`);
+    const pool = new SharedPool(this.region, Atomics.load(this.words, e) >>> 0, Atomics.load(this.words, e + 1) >>> 0, Atomics.load(this.words, e + 2) >>> 0, false, id);
+    this.pools[id] = pool;
+    return pool;
+  }
+
+  /** Pools published so far, by any thread. */
+  get poolCount(): number {
+    return Math.min(Atomics.load(this.words, W_POOLS), MAX_POOLS);
+  }
+
+  /** Tells every thread to stop: waits that poll `stopRequested` end. Any thread. */
+  requestStop(): void {
+    // SYNC POINT with stopRequested's load, and with waits on the stop word.
+    Atomics.store(this.words, W_STOP, 1);
+    Atomics.notify(this.words, W_STOP);
+  }
+
+  /** Clears the stop word for the next run (the event loop, before threads start). */
+  clearStop(): void {
+    Atomics.store(this.words, W_STOP, 0);
+  }
+
+  stopRequested(): boolean {
+    return Atomics.load(this.words, W_STOP) !== 0;
+  }
+
+  /** Sleeps up to `ms` unless stop is requested meanwhile (worker threads only). */
+  sleepUnlessStopped(ms: number): void {
+    Atomics.wait(this.words, W_STOP, 0, ms);
+  }
+
+  /** Carves room for a ring of `capacity` descriptors; returns its base, or -1 when full. */
+  carveRing(capacity: number): number {
+    return this.carve(ringBytes(capacity));
+  }
+}
