@@ -18,4 +18,9 @@ export interface ElementMetadata {
   readonly affinity: Affinity;
   /** No allocation and no blocking in the hot path: may run on a data thread. */
   readonly rtSafe: boolean;
+  /**
+   * The element hands buffers to other threads itself (a worker pool), so even an event-loop
+   * pipeline must allocate every buffer in the shared arena.
+   */
+  readonly sharedMemory?: boolean;
 }

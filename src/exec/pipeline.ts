@@ -259,9 +259,11 @@ export class Pipeline {
   private planThreads(): void {
     this.dropThreads();
     const plan = planPlacement(this.elements, { mode: this.options.scheduling, dataThreads: this.options.dataThreads, bridgeCapacity: this.options.bridgeCapacity });
-    if (plan.threadCount === 0) return;
+    const shared = plan.threadCount > 0 || this.elements.some((el) => el.metadata.sharedMemory === true);
+    if (!shared) return;
     this.arena = Arena.create(this.options.arenaBytes);
     this.allocator = new SharedAllocator(this.arena, { onExhausted: 'grow', slotsPerPool: this.options.slotsPerPool });
+    if (plan.threadCount === 0) return;
     this.scheduler = new ThreadScheduler(plan, this.arena, { context: this.context, post: (m) => this.post(m), sinkReachedEos: (s) => this.sinkReachedEos(s) }, this.options);
   }
 
