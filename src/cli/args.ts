@@ -9,11 +9,16 @@ export interface LaunchArgs {
   plugins: string[];
   /** Serve Prometheus metrics on this port of 127.0.0.1 while running (0: a free port). */
   metricsPort: number | undefined;
+  /** async, hybrid or realtime (see doc/design/005-data-threads.md). */
+  scheduling: 'async' | 'hybrid' | 'realtime';
+  /** Data threads at most; undefined: the machine's parallelism. */
+  dataThreads: number | undefined;
   help: boolean;
   description: string;
 }
 
-export const LAUNCH_USAGE = `usage: parallax-launch [-v] [-q] [-e] [-m] [--dry-run] [--dot FILE] [--plugin MODULE] [--metrics-port PORT] "PIPELINE"
+export const LAUNCH_USAGE = `usage: parallax-launch [-v] [-q] [-e] [-m] [--dry-run] [--dot FILE] [--plugin MODULE] [--metrics-port PORT]
+                       [--scheduling async|hybrid|realtime] [--data-threads N] "PIPELINE"
 
   -v, --verbose        print negotiated caps and property changes
   -q, --quiet          print nothing but errors
@@ -24,12 +29,16 @@ export const LAUNCH_USAGE = `usage: parallax-launch [-v] [-q] [-e] [-m] [--dry-r
   --plugin MODULE      load a plugin module (repeatable)
   --metrics-port PORT  serve Prometheus metrics at http://127.0.0.1:PORT/metrics while running
                        (0 picks a free port; the URL is printed on stderr)
+  --scheduling MODE    async (default): everything on the event loop; hybrid: parts of the
+                       graph between queues whose elements are all RT-safe run on data threads;
+                       realtime: every RT-safe element runs on a data thread
+  --data-threads N     use at most N data threads (default: the machine's parallelism)
 
 exit status: 0 on EOS, 1 on a runtime error, 2 on a bad pipeline description`;
 
 /** Parses argv (without node and script). The pipeline is the non-option words, joined as gst-launch joins them. */
 export function parseLaunchArgs(argv: readonly string[]): LaunchArgs | string {
-  const a: LaunchArgs = { verbose: false, quiet: false, eosOnShutdown: false, messages: false, dryRun: false, dot: undefined, plugins: [], metricsPort: undefined, help: false, description: '' };
+  const a: LaunchArgs = { verbose: false, quiet: false, eosOnShutdown: false, messages: false, dryRun: false, dot: undefined, plugins: [], metricsPort: undefined, scheduling: 'async', dataThreads: undefined, help: false, description: '' };
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i]!;
@@ -61,6 +70,20 @@ export function parseLaunchArgs(argv: readonly string[]): LaunchArgs | string {
         if (v === undefined) return `${w} needs a value`;
         if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) return `${w} needs a port number from 0 to 65535, got "${v}"`;
         a.metricsPort = Number(v);
+        break;
+      }
+      case '--scheduling': {
+        const v = argv[++i];
+        if (v === undefined) return `${w} needs a value`;
+        if (v !== 'async' && v !== 'hybrid' && v !== 'realtime') return `${w} must be async, hybrid or realtime, got "${v}"`;
+        a.scheduling = v;
+        break;
+      }
+      case '--data-threads': {
+        const v = argv[++i];
+        if (v === undefined) return `${w} needs a value`;
+        if (!/^\d{1,3}$/.test(v) || Number(v) < 1) return `${w} needs a number of threads from 1 to 999, got "${v}"`;
+        a.dataThreads = Number(v);
         break;
       }
       default:

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs';
 import process from 'node:process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ParallaxError } from '../errors.js';
 import { buildLaunch } from '../graph/build.js';
 import { toDot } from '../graph/dot.js';
@@ -40,10 +42,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const registry = defaultRegistry();
+  // Paths become file URLs, so that a data thread, whose module is elsewhere, imports the same file.
+  const plugins = args.plugins.map((p) => (p.startsWith('.') || p.startsWith('/') ? pathToFileURL(resolve(p)).href : p));
   let pipeline: Pipeline;
   try {
-    for (const p of args.plugins) await registry.loadPlugin(p);
-    pipeline = buildLaunch(args.description, registry);
+    for (const p of plugins) await registry.loadPlugin(p);
+    pipeline = buildLaunch(args.description, registry, {
+      scheduling: args.scheduling,
+      plugins,
+      ...(args.dataThreads === undefined ? {} : { dataThreads: args.dataThreads }),
+    });
   } catch (e) {
     process.stderr.write(`ERROR: pipeline could not be constructed: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
@@ -67,6 +75,13 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`ERROR: pipeline could not be prepared: ${e instanceof Error ? e.message : String(e)}\n`);
     const code = e instanceof ParallaxError && STATIC_ERRORS.has(e.code) ? 2 : 1;
     return code;
+  }
+  if (args.verbose && pipeline.plan !== null) {
+    const plan = pipeline.plan;
+    out(`Scheduling ${plan.mode}: ${plan.threadCount} data thread(s)`);
+    for (const [el, t] of plan.placement) out(`  ${el.name}: ${t < 0 ? 'event loop' : `data thread ${t}`}`);
+    for (const q of plan.bridgedQueues) out(`  ${q.name}: a ring between threads`);
+    for (const n of plan.notes) out(`  ${n}`);
   }
   if (args.dot !== undefined) writeFileSync(args.dot, toDot(pipeline.name, pipeline.elements));
   if (args.dryRun) {

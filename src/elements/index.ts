@@ -11,3 +11,4 @@ export { FileSrc } from './io/filesrc.js';
 export { FileSink } from './io/filesink.js';
 export { AppSrc } from './app/appsrc.js';
 export { AppSink } from './app/appsink.js';
+export { Parallel } from './compute/parallel.js';

@@ -331,6 +331,7 @@ export class Pipeline {
     for (const el of this.elements) el.state = 'running';
     this.setState('running');
     this.arena?.clearStop();
+    this.scheduler?.connectLoopBridges();
     const drivers: (Element & TaskDriver)[] = this.elements.filter((el) => isTaskDriver(el) && this.runsOnLoop(el)) as (Element & TaskDriver)[];
     if (this.scheduler !== null) drivers.push(...this.scheduler.loopDrivers);
     for (const el of drivers) {

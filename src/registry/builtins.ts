@@ -10,6 +10,7 @@ import { FileSrc } from '../elements/io/filesrc.js';
 import { FileSink } from '../elements/io/filesink.js';
 import { AppSrc } from '../elements/app/appsrc.js';
 import { AppSink } from '../elements/app/appsink.js';
+import { Parallel } from '../elements/compute/parallel.js';
 import type { ElementClass } from '../element/element.js';
 import { Registry } from './registry.js';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,7 @@ export const BUILTIN_ELEMENTS: readonly (readonly [ElementClass, string])[] = [
   [FileSink, '../elements/io/filesink.js'],
   [AppSrc, '../elements/app/appsrc.js'],
   [AppSink, '../elements/app/appsink.js'],
+  [Parallel, '../elements/compute/parallel.js'],
 ];
 
 /** A registry holding every built-in element and the file:// URI handler. */

@@ -70,9 +70,15 @@ export class RingBridgeSink extends Element {
   override sinkEvent(pad: Pad, ev: Event): boolean {
     if (ev.type === 'caps') pad.caps = ev.caps;
     if (this.link.consumerStopped()) return false;
-    if (this.pending.length > 0 || !this.offer(ev)) {
+    if (this.pending.length > 0) {
+      // Behind buffers that wait for room: the event keeps its place (drainPending closes at EOS).
+      this.pending.push(ev);
+      return true;
+    }
+    if (!this.offer(ev)) {
       const r = this.waitThenOffer(ev);
       if (r !== FlowResult.OK) return false;
+      if (this.pending.length > 0) return true;
     }
     if (ev.type === 'eos') this.link.close();
     return true;
@@ -144,10 +150,13 @@ export class RingBridgeSink extends Element {
     return r;
   }
 
-  /** What upstream hears once the consumer stopped: EOS stays EOS, anything else ends the stream. */
+  /**
+   * What upstream hears once the consumer stopped: EOS stays EOS; anything else becomes FLUSHING.
+   * An error downstream was already reported by the consumer's thread, and reporting it again from
+   * here would race it to the bus and could name the wrong element first.
+   */
   private downstreamResult(): FlowResult {
-    const r = this.link.consumerResult() as FlowResult;
-    return r === FlowResult.OK ? FlowResult.FLUSHING : r;
+    return this.link.consumerResult() === FlowResult.EOS ? FlowResult.EOS : FlowResult.FLUSHING;
   }
 
   override unblock(): void {

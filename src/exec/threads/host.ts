@@ -247,9 +247,9 @@ export async function runDataThread(init: ThreadInit, port: MessagePort, control
         send(toWire({ type: 'warning', source: el.name, message: `stop failed: ${String(e)}` }));
       }
     }
+    // The event loop closes the ports and ends the worker once it has this message: closing
+    // them here could drop it.
     send({ type: 'stopped', stats: stats() });
-    port.close();
-    control.close();
   }
 
   send({ type: 'prepared' });

@@ -60,11 +60,11 @@ export function threadEligibility(el: Element): string | null {
   return null;
 }
 
-const LEAKY = ['block', 'drop-newest', 'drop-oldest'] as const;
+/** A queue's leaky mode (enum nick) as a link policy: upstream drops the newest, downstream the oldest. */
+const LEAKY: Readonly<Record<string, LinkPolicy>> = { no: 'block', upstream: 'drop-newest', downstream: 'drop-oldest' };
 
 function queueLimits(q: Element): LinkLimits {
-  const leaky = q.get('leaky');
-  const policy: LinkPolicy = LEAKY[typeof leaky === 'number' ? leaky : 0] ?? 'block';
+  const policy = LEAKY[String(q.get('leaky'))] ?? 'block';
   return { maxBuffers: q.num('max-size-buffers'), maxBytes: q.num('max-size-bytes'), maxTime: q.num('max-size-time'), policy };
 }
 

@@ -95,7 +95,7 @@ export class ThreadScheduler {
       this.threads.push(thread);
       for (const el of group) this.threadOf.set(el.name, thread);
     });
-    this.installLoopBridges();
+    this.makeLoopBridges();
     try {
       await Promise.all(this.threads.map((t) => t.whenPrepared()));
     } catch (e) {
@@ -146,29 +146,33 @@ export class ThreadScheduler {
     };
   }
 
-  /** On the event loop, bridge elements take the place of the far ends of crossing links. */
-  private installLoopBridges(): void {
+  /** On the event loop, bridge elements stand in for the far ends of crossing links. */
+  private makeLoopBridges(): void {
     for (const { planned, link } of this.links) {
       const label = linkLabel(planned);
       if (planned.fromThread === LOOP) {
         const sink = new RingBridgeSink(`${label}>`, link.producer(planned.limits), this.arena, { mayBlockThread: false, spin: this.options.spin });
         sink.attach(this.host.context);
-        const pad = sink.pad('sink')!;
-        this.savedPeers.push([planned.from, planned.from.peer]);
-        planned.from.peer = pad;
-        pad.peer = planned.from;
         this.loopBridges.push(sink);
+        this.swaps.push(() => this.swapPeer(planned.from, sink.pad('sink')!));
       }
       if (planned.toThread === LOOP) {
         const src = new RingBridgeSource(`${label}<`, link.consumer(planned.limits), this.arena, { mayBlockThread: false, spin: this.options.spin });
         src.attach(this.host.context);
-        this.savedPeers.push([planned.to, planned.to.peer]);
-        planned.to.peer = src.pad0;
-        src.pad0.peer = planned.to;
         this.loopBridges.push(src);
         this.loopDrivers.push(src);
+        this.swaps.push(() => this.swapPeer(planned.to, src.pad0));
       }
     }
+  }
+
+  private readonly swaps: (() => void)[] = [];
+
+  /** Points `pad` at `bridgePad` for the run; `stop` gives it its peer back. */
+  private swapPeer(pad: Pad, bridgePad: Pad): void {
+    this.savedPeers.push([pad, pad.peer]);
+    pad.peer = bridgePad;
+    bridgePad.peer = pad;
   }
 
   private onThreadMessage(m: FromThread): void {
@@ -189,6 +193,14 @@ export class ThreadScheduler {
       default:
         break;
     }
+  }
+
+  /**
+   * Connects the event loop's pads to the bridges. Done at activation, after the latency query,
+   * so that everything that walks the graph before data flows sees the pipeline as built.
+   */
+  connectLoopBridges(): void {
+    if (this.savedPeers.length === 0) for (const swap of this.swaps) swap();
   }
 
   activate(baseTime: number): void {

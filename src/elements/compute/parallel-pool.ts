@@ -1,0 +1,44 @@
+import { Piscina } from 'piscina';
+import type { BufferRequest, ProbeRequest } from './parallel-protocol.js';
+
+/**
+ * workers/parallel-worker.mjs, found from this module: src/elements/compute/ in the sources,
+ * dist/elements/compute/ once built, both three levels below the package root.
+ */
+const WORKER_URL = new URL('../../../workers/parallel-worker.mjs', import.meta.url).href;
+
+/**
+ * The main side of the `parallel` element's workers: a piscina pool of a fixed number of
+ * threads that live from `start` to `stop` (no idle shutdown, no growth), running
+ * workers/parallel-worker.mjs. A facade, so the element does not depend on piscina's API.
+ *
+ * Workers sleep between tasks (piscina's `atomics: 'sync'`), so a user function must finish
+ * what it starts (await its timers and I/O) before it returns.
+ *
+ * Event-loop only.
+ */
+export class ParallelPool {
+  private readonly pool: Piscina<BufferRequest | ProbeRequest, number | string[]>;
+
+  constructor(readonly threads: number) {
+    this.pool = new Piscina({ filename: WORKER_URL, minThreads: threads, maxThreads: threads, idleTimeout: Infinity, recordTiming: false });
+  }
+
+  /** Loads the module in one worker and checks the export; rejects with a message naming both. */
+  async probe(module: string, fn: string): Promise<void> {
+    await this.pool.run({ kind: 'probe', module, fn });
+  }
+
+  /** Runs the function on one payload, in place; resolves with its new size. */
+  run(request: BufferRequest): Promise<number> {
+    return this.pool.run(request) as Promise<number>;
+  }
+
+  /**
+   * Stops every worker, running tasks included, and rejects pending tasks. Once it resolves no
+   * worker touches a slot any more, so their buffers may go back to their pools.
+   */
+  destroy(): Promise<void> {
+    return this.pool.destroy();
+  }
+}
