@@ -37,6 +37,7 @@ export { defaultRegistry, createDefaultRegistry } from './registry/builtins.js';
 export { Harness, type HarnessOptions } from './harness/harness.js';
 export { FakeClock } from './harness/fake-clock.js';
 export * from './memory/index.js';
+export { parseDriver, type DriverSpec } from './exec/driver.js';
 export { planPlacement, threadEligibility, type SchedulingMode, type Plan, type PlannedLink } from './exec/threads/placement.js';
 export { toDot } from './graph/dot.js';
 export { queryLatency, type Latency } from './graph/latency.js';

@@ -13,12 +13,15 @@ export interface LaunchArgs {
   scheduling: 'async' | 'hybrid' | 'realtime';
   /** Data threads at most; undefined: the machine's parallelism. */
   dataThreads: number | undefined;
+  /** A timer driver: "256/48000", "20ms"; undefined: sources run free. */
+  driver: string | undefined;
   help: boolean;
   description: string;
 }
 
 export const LAUNCH_USAGE = `usage: parallax-launch [-v] [-q] [-e] [-m] [--dry-run] [--dot FILE] [--plugin MODULE] [--metrics-port PORT]
-                       [--scheduling async|hybrid|realtime] [--data-threads N] "PIPELINE"
+                       [--scheduling async|hybrid|realtime] [--data-threads N]
+                       [--driver QUANTUM/RATE|PERIOD] "PIPELINE"
 
   -v, --verbose        print negotiated caps and property changes
   -q, --quiet          print nothing but errors
@@ -33,12 +36,15 @@ export const LAUNCH_USAGE = `usage: parallax-launch [-v] [-q] [-e] [-m] [--dry-r
                        graph between queues whose elements are all RT-safe run on data threads;
                        realtime: every RT-safe element runs on a data thread
   --data-threads N     use at most N data threads (default: the machine's parallelism)
+  --driver SPEC        start a cycle every QUANTUM/RATE seconds (256/48000) or PERIOD (20ms,
+                       5000us); each source makes one buffer per cycle and missed deadlines
+                       are counted as xruns (printed at the end)
 
 exit status: 0 on EOS, 1 on a runtime error, 2 on a bad pipeline description`;
 
 /** Parses argv (without node and script). The pipeline is the non-option words, joined as gst-launch joins them. */
 export function parseLaunchArgs(argv: readonly string[]): LaunchArgs | string {
-  const a: LaunchArgs = { verbose: false, quiet: false, eosOnShutdown: false, messages: false, dryRun: false, dot: undefined, plugins: [], metricsPort: undefined, scheduling: 'async', dataThreads: undefined, help: false, description: '' };
+  const a: LaunchArgs = { verbose: false, quiet: false, eosOnShutdown: false, messages: false, dryRun: false, dot: undefined, plugins: [], metricsPort: undefined, scheduling: 'async', dataThreads: undefined, driver: undefined, help: false, description: '' };
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i]!;
@@ -77,6 +83,13 @@ export function parseLaunchArgs(argv: readonly string[]): LaunchArgs | string {
         if (v === undefined) return `${w} needs a value`;
         if (v !== 'async' && v !== 'hybrid' && v !== 'realtime') return `${w} must be async, hybrid or realtime, got "${v}"`;
         a.scheduling = v;
+        break;
+      }
+      case '--driver': {
+        const v = argv[++i];
+        if (v === undefined) return `${w} needs a value`;
+        if (!/^\d+\/\d+$|^\d+(\.\d+)?(ms|us)$/.test(v)) return `${w} needs QUANTUM/RATE (256/48000) or a period (20ms, 5000us), got "${v}"`;
+        a.driver = v;
         break;
       }
       case '--data-threads': {

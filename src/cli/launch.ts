@@ -51,6 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
       scheduling: args.scheduling,
       plugins,
       ...(args.dataThreads === undefined ? {} : { dataThreads: args.dataThreads }),
+      ...(args.driver === undefined ? {} : { driver: args.driver }),
     });
   } catch (e) {
     process.stderr.write(`ERROR: pipeline could not be constructed: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -142,6 +143,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.off('beforeExit', onStall);
     await closeMetrics();
     out(`Execution ended after ${formatTime(Number(process.hrtime.bigint() - started))}`);
+    if (args.driver !== undefined) out(`Driver ${args.driver}: ${pipeline.stats().xruns} xrun(s)`);
     out('Setting pipeline to SUSPENDED ...');
   }
 }

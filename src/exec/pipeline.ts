@@ -18,6 +18,7 @@ import { ThreadScheduler } from './threads/scheduler.js';
 import { RingBridgeSource } from './threads/bridge-source.js';
 import type { PropertyValue } from '../element/property.js';
 import { availableParallelism } from 'node:os';
+import { LocalCycles, PacedDriver, absoluteNow, parseDriver, type CycleSource, type DriverSpec } from './driver.js';
 import { validateLinks } from './validate.js';
 import { PendingLinks } from '../graph/pending-links.js';
 import { queryLatency, type Latency } from '../graph/latency.js';
@@ -41,6 +42,11 @@ export interface PipelineOptions {
   readonly slotsPerPool?: number;
   /** Plugin modules the data threads load (parallax-launch --plugin passes its own). */
   readonly plugins?: readonly string[];
+  /**
+   * What starts each cycle: a timer ({ type: 'timer', periodNs }, or text: "256/48000", "20ms"),
+   * `manual` (call `cycle()`), or null (default): sources run free under backpressure.
+   */
+  readonly driver?: DriverSpec | string | null;
 }
 
 export interface RunOptions {
@@ -75,7 +81,7 @@ export interface LinkStats {
   readonly wakeups: number;
 }
 
-function resolveOptions(o: PipelineOptions): Required<PipelineOptions> {
+function resolveOptions(o: PipelineOptions): Pipeline['options'] {
   const mode = o.scheduling ?? 'async';
   if (mode !== 'async' && mode !== 'hybrid' && mode !== 'realtime') throw new ParallaxError('BAD_PROPERTY_VALUE', `scheduling must be async, hybrid or realtime, got ${String(mode)}`);
   const int = (name: string, v: number | undefined, dflt: number, min: number): number => {
@@ -91,8 +97,12 @@ function resolveOptions(o: PipelineOptions): Required<PipelineOptions> {
     arenaBytes: int('arenaBytes', o.arenaBytes, 256 * 1024 * 1024, 1024 * 1024),
     slotsPerPool: int('slotsPerPool', o.slotsPerPool, 512, 1),
     plugins: o.plugins ?? [],
+    driver: typeof o.driver === 'string' ? parseDriver(o.driver) : o.driver ?? null,
   };
 }
+
+/** Cycle 0 starts this long after activation, so every thread is listening when it does. */
+const CYCLE_LEAD_NS = 2e6;
 
 const NO_LEVEL: LinkStats = Object.freeze({ depth: 0, drops: 0, wakeups: 0 });
 
@@ -108,11 +118,14 @@ function isTaskDriver(el: Element): el is Element & TaskDriver {
  */
 export class Pipeline {
   readonly bus = new Bus();
+  /** Manual cycles when there is no arena to carry them to threads. */
+  private readonly localCycles = new LocalCycles();
+  private localXruns = 0;
   /** Where elements on the event loop take buffers: a private heap allocator, or the arena's when threads share buffers. */
   allocator: BufferAllocator = new Allocator();
   private scheduler: ThreadScheduler | null = null;
   private arena: Arena | null = null;
-  readonly options: Required<PipelineOptions>;
+  readonly options: Required<Omit<PipelineOptions, 'driver'>> & { readonly driver: DriverSpec | null };
   readonly elements: Element[] = [];
   clock: Clock = new MonotonicClock();
   private currentState: PipelineState = 'suspended';
@@ -255,6 +268,38 @@ export class Pipeline {
     this.setState('idle');
   }
 
+  /** A source's task, paced by the driver when there is one. */
+  private pace(el: Element & TaskDriver, originNs: number, cyclesAtStart: number): TaskDriver {
+    const driver = this.options.driver;
+    if (driver === null || el.sinkPads.length > 0 || el instanceof RingBridgeSource) return el;
+    const paced = new PacedDriver(el, driver, originNs, {
+      stopping: () => this.currentState !== 'running' && this.currentState !== 'idle',
+      cycles: this.cycleSource(),
+      onXruns: (n) => (this.arena !== null ? this.arena.addXruns(n) : (this.localXruns += n)),
+    }, cyclesAtStart);
+    this.pacers.push(paced);
+    return paced;
+  }
+
+  private pacers: PacedDriver[] = [];
+
+  private cycleSource(): CycleSource {
+    const arena = this.arena;
+    if (arena === null) return this.localCycles;
+    return { cycles: () => arena.cycles(), waitAsync: (seen, ms) => arena.waitForCycleAsync(seen, ms) };
+  }
+
+  /**
+   * Starts `n` cycles of a manual driver: each source, on whatever thread, produces one buffer
+   * per cycle. Cycles signalled before a source gets to them wait for it; none are lost.
+   */
+  cycle(n = 1): void {
+    if (this.options.driver?.type !== 'manual') throw new ParallaxError('BAD_STATE_TRANSITION', `${this.name} has no manual driver; create it with { driver: 'manual' }`);
+    if (!Number.isInteger(n) || n < 1) throw new ParallaxError('BAD_PROPERTY_VALUE', `cycle() needs a positive integer count, got ${n}`);
+    if (this.arena !== null) this.arena.signalCycles(n);
+    else this.localCycles.signal(n);
+  }
+
   /** Partitions the graph for the scheduling mode; sets up the arena when any element runs on a thread. */
   private planThreads(): void {
     this.dropThreads();
@@ -315,8 +360,10 @@ export class Pipeline {
       this.pausedAt = -1;
       for (const el of this.elements) el.state = 'running';
       this.setState('running');
+      const originNs = absoluteNow() + CYCLE_LEAD_NS;
+      for (const p of this.pacers) p.rebase(originNs);
       for (const t of this.tasks) t.task.resume();
-      this.scheduler?.resume(this.baseTime);
+      this.scheduler?.resume(this.baseTime, originNs);
       // Every sink may have finished while paused (an appsink drained by the application).
       this.checkEos();
       return;
@@ -334,8 +381,12 @@ export class Pipeline {
     this.scheduler?.connectLoopBridges();
     const drivers: (Element & TaskDriver)[] = this.elements.filter((el) => isTaskDriver(el) && this.runsOnLoop(el)) as (Element & TaskDriver)[];
     if (this.scheduler !== null) drivers.push(...this.scheduler.loopDrivers);
+    const originNs = absoluteNow() + CYCLE_LEAD_NS;
+    const cyclesAtStart = this.cycleSource().cycles();
+    this.pacers = [];
+    this.localXruns = 0;
     for (const el of drivers) {
-      const task = new StreamingTask(el);
+      const task = new StreamingTask(this.pace(el, originNs, cyclesAtStart));
       const entry = { task, done: Promise.resolve(), finished: false };
       entry.done = task.run().then(
         (r) => this.taskEnded(el, r),
@@ -343,7 +394,7 @@ export class Pipeline {
       ).finally(() => (entry.finished = true));
       this.tasks.push(entry);
     }
-    this.scheduler?.activate(this.baseTime);
+    this.scheduler?.activate(this.baseTime, originNs, cyclesAtStart);
   }
 
   /** Running → Idle, keeping every resource; `activate()` resumes. */
@@ -462,7 +513,8 @@ export class Pipeline {
       Object.assign(links, t.links);
       pools = { pools: pools.pools + t.pools.pools, slots: pools.slots + t.pools.slots, freeSlots: pools.freeSlots + t.pools.freeSlots, poolsAdded: pools.poolsAdded + t.pools.poolsAdded };
     }
-    return { state: this.currentState, bytesCopied: copyStats().bytesCopied - this.copiesAtStart, pools, elements, pads, links, xruns: 0 };
+    const xruns = this.localXruns + (this.arena?.xruns() ?? 0);
+    return { state: this.currentState, bytesCopied: copyStats().bytesCopied - this.copiesAtStart, pools, elements, pads, links, xruns };
   }
 
   private padAdded(pad: Pad): void {

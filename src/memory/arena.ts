@@ -11,6 +11,8 @@
  *   word 0  magic 'PRLX'     word 1  layout version     word 2  bump: next free byte (u32)
  *   word 3  pools published
  *   word 4  stop: set when the pipeline stops; every blocked wait polls it (and is notified)
+ *   word 5  cycles: manual-driver cycles signalled so far (free-running)
+ *   word 6  xruns: cycle deadlines missed, all threads
  *   word 16 + 4i  pool i: base (u32), payload capacity (u32), slot count (u32), ready (0/1)
  *   from DIRECTORY_END on: pools and rings, each at a 64-byte boundary, carved by `carve`.
  *
@@ -25,6 +27,11 @@ import { SabRegion, WasmMemoryRegion } from './shared-regions.js';
 import { SharedPool, sharedPoolBytes } from './shared-pool.js';
 import { ringBytes } from './spsc/ring.js';
 
+/** Atomics.waitAsync; the ES2023 lib types do not declare it. */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, i: number, v: number, t: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}).waitAsync;
+
 const MAGIC = 0x584c5250; // 'PRLX'
 const VERSION = 1;
 const W_MAGIC = 0;
@@ -32,6 +39,8 @@ const W_VERSION = 1;
 const W_BUMP = 2;
 const W_POOLS = 3;
 const W_STOP = 4;
+const W_CYCLES = 5;
+const W_XRUNS = 6;
 const DIRECTORY = 16;
 /** Pools an arena can hold. Pools are per size class and thread, so a pipeline needs tens. */
 export const MAX_POOLS = 1024;
@@ -150,6 +159,38 @@ export class Arena {
   /** Sleeps up to `ms` unless stop is requested meanwhile (worker threads only). */
   sleepUnlessStopped(ms: number): void {
     Atomics.wait(this.words, W_STOP, 0, ms);
+  }
+
+  /** Signals `n` manual-driver cycles to every thread. */
+  signalCycles(n: number): void {
+    // SYNC POINT with waitForCycle's load and wait on the cycle word.
+    Atomics.add(this.words, W_CYCLES, n);
+    Atomics.notify(this.words, W_CYCLES);
+  }
+
+  /** Manual-driver cycles signalled so far (free-running u32). */
+  cycles(): number {
+    return Atomics.load(this.words, W_CYCLES) >>> 0;
+  }
+
+  /** Waits up to `ms` for the cycle count to move past `seen` (worker threads only). */
+  waitForCycle(seen: number, ms: number): void {
+    Atomics.wait(this.words, W_CYCLES, seen | 0, ms);
+  }
+
+  /** The event-loop form of `waitForCycle`. */
+  async waitForCycleAsync(seen: number, ms: number): Promise<void> {
+    const r = waitAsync(this.words, W_CYCLES, seen | 0, ms);
+    if (r.async) await r.value;
+  }
+
+  /** Counts missed cycle deadlines, from any thread. */
+  addXruns(n: number): void {
+    Atomics.add(this.words, W_XRUNS, n);
+  }
+
+  xruns(): number {
+    return Atomics.load(this.words, W_XRUNS) >>> 0;
   }
 
   /** Carves room for a ring of `capacity` descriptors; returns its base, or -1 when full. */

@@ -27,6 +27,7 @@ import { MonotonicClock } from '../clock.js';
 import { StreamingTask, type TaskDriver } from '../streaming-task.js';
 import { RingBridgeSink } from './bridge-sink.js';
 import { RingBridgeSource } from './bridge-source.js';
+import { PacedDriver } from '../driver.js';
 import type { ElementSpec, FromThread, PadRef, ThreadInit, ThreadStats, ToThread, WireValue } from './protocol.js';
 
 const STATS_INTERVAL_MS = 250;
@@ -178,6 +179,7 @@ export async function runDataThread(init: ThreadInit, port: MessagePort, control
   }, nodeEndpoint(control));
 
   const tasks: { task: StreamingTask; done: Promise<void> }[] = [];
+  const pacers: PacedDriver[] = [];
   let statsTimer: ReturnType<typeof setInterval> | null = null;
   const drivers: (Element & TaskDriver)[] = [...elements.filter(isDriver), ...sources];
 
@@ -186,8 +188,23 @@ export async function runDataThread(init: ThreadInit, port: MessagePort, control
       case 'activate': {
         baseTime = m.baseTime + (m.timeOrigin - performance.timeOrigin) * 1e6;
         for (const el of [...elements, ...bridges]) el.state = 'running';
+        const alone = drivers.length === 1;
         for (const d of drivers) {
-          const task = new StreamingTask(d);
+          const isSource = d.sinkPads.length === 0 && !(d instanceof RingBridgeSource);
+          const paced = init.driver !== null && isSource
+            ? new PacedDriver(d, init.driver, m.originNs, {
+              ...(alone ? { sleepSync: (ms: number) => arena.sleepUnlessStopped(ms) } : {}),
+              stopping: () => arena.stopRequested(),
+              cycles: {
+                cycles: () => arena.cycles(),
+                ...(alone ? { waitSync: (seen: number, ms: number) => arena.waitForCycle(seen, ms) } : {}),
+                waitAsync: (seen: number, ms: number) => arena.waitForCycleAsync(seen, ms),
+              },
+              onXruns: (n) => arena.addXruns(n),
+            }, m.cyclesAtStart)
+            : d;
+          if (paced instanceof PacedDriver) pacers.push(paced);
+          const task = new StreamingTask(paced);
           const done = task.run().then(
             (r) => ended(d, r),
             (e: unknown) => {
@@ -207,6 +224,7 @@ export async function runDataThread(init: ThreadInit, port: MessagePort, control
         break;
       case 'resume':
         baseTime = m.baseTime + (m.timeOrigin - performance.timeOrigin) * 1e6;
+        for (const p of pacers) p.rebase(m.originNs);
         for (const t of tasks) t.task.resume();
         break;
       case 'send-eos':

@@ -1,5 +1,6 @@
 import type { LinkLimits } from '../../memory/spsc/thread-link.js';
 import type { PropertyValue } from '../../element/property.js';
+import type { DriverSpec } from '../driver.js';
 
 /**
  * Messages between the pipeline (event loop) and a data thread. Only the control plane uses
@@ -47,12 +48,14 @@ export interface ThreadInit {
   readonly slotsPerPool: number;
   /** Plugin modules loaded on the event loop, loaded here too so their elements resolve. */
   readonly plugins: readonly string[];
+  /** What paces the thread's sources; null: they run free. */
+  readonly driver: DriverSpec | null;
 }
 
 export type ToThread =
-  | { readonly type: 'activate'; readonly baseTime: number; readonly timeOrigin: number }
+  | { readonly type: 'activate'; readonly baseTime: number; readonly timeOrigin: number; readonly originNs: number; readonly cyclesAtStart: number }
   | { readonly type: 'pause' }
-  | { readonly type: 'resume'; readonly baseTime: number; readonly timeOrigin: number }
+  | { readonly type: 'resume'; readonly baseTime: number; readonly timeOrigin: number; readonly originNs: number }
   | { readonly type: 'send-eos' }
   | { readonly type: 'stop' };
 

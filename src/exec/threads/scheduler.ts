@@ -9,6 +9,7 @@ import type { Arena } from '../../memory/arena.js';
 import { ThreadLink, threadLinkBytes } from '../../memory/spsc/thread-link.js';
 import { moduleOf } from '../../registry/registry.js';
 import type { TaskDriver } from '../streaming-task.js';
+import type { DriverSpec } from '../driver.js';
 import { RingBridgeSink } from './bridge-sink.js';
 import { RingBridgeSource } from './bridge-source.js';
 import { DataThread } from './data-thread.js';
@@ -16,6 +17,7 @@ import { LOOP, type Plan, type PlannedLink } from './placement.js';
 import type { ElementSpec, FromThread, LinkEnd, PadRef, ThreadInit, WireValue } from './protocol.js';
 
 export interface SchedulerOptions {
+  readonly driver: DriverSpec | null;
   readonly spin: number;
   readonly slotsPerPool: number;
   readonly plugins: readonly string[];
@@ -143,6 +145,7 @@ export class ThreadScheduler {
       spin: this.options.spin,
       slotsPerPool: this.options.slotsPerPool,
       plugins: this.options.plugins,
+      driver: this.options.driver,
     };
   }
 
@@ -203,17 +206,17 @@ export class ThreadScheduler {
     if (this.savedPeers.length === 0) for (const swap of this.swaps) swap();
   }
 
-  activate(baseTime: number): void {
+  activate(baseTime: number, originNs: number, cyclesAtStart: number): void {
     for (const b of this.loopBridges) b.state = 'running';
-    for (const t of this.threads) t.send({ type: 'activate', baseTime, timeOrigin: performance.timeOrigin });
+    for (const t of this.threads) t.send({ type: 'activate', baseTime, timeOrigin: performance.timeOrigin, originNs, cyclesAtStart });
   }
 
   pause(): void {
     for (const t of this.threads) t.send({ type: 'pause' });
   }
 
-  resume(baseTime: number): void {
-    for (const t of this.threads) t.send({ type: 'resume', baseTime, timeOrigin: performance.timeOrigin });
+  resume(baseTime: number, originNs: number): void {
+    for (const t of this.threads) t.send({ type: 'resume', baseTime, timeOrigin: performance.timeOrigin, originNs });
   }
 
   /** Wakes every wait on a link, in every thread. Call before awaiting the event loop's own tasks. */
