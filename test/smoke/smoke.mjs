@@ -28,3 +28,15 @@ await launched.run();
 const out = launched.stats().elements['identity0'];
 if (out?.buffersOut !== 500) throw new Error(`launch pipeline: expected 500 buffers through identity0, got ${out?.buffersOut}`);
 console.log(`built: ${count} buffers to EOS; launch: ${out.buffersOut} buffers to EOS`);
+
+// Data threads: the same launch string in hybrid mode, with its elements on worker threads and a
+// shared-memory ring in place of the queue. Identical counts, and no payload copied.
+const threaded = launch('fakesrc num-buffers=500 sizetype=fixed sizemax=32 ! queue max-size-buffers=8 ! identity ! fakesink name=out', { scheduling: 'hybrid' });
+await threaded.run();
+const tstats = threaded.stats();
+const tout = tstats.elements['identity0'];
+if (threaded.plan?.threadCount !== 2) throw new Error(`hybrid pipeline: expected 2 data threads, got ${threaded.plan?.threadCount}`);
+if (tout?.buffersOut !== 500) throw new Error(`hybrid pipeline: expected 500 buffers through identity0, got ${tout?.buffersOut}`);
+if (tstats.bytesCopied !== 0) throw new Error(`hybrid pipeline: ${tstats.bytesCopied} bytes copied`);
+await threaded.dispose();
+console.log(`hybrid: ${tout.buffersOut} buffers across ${threaded.plan.threadCount} data threads, 0 bytes copied`);
