@@ -183,3 +183,20 @@ describe('scheduling on data threads', () => {
     await expect(make('fakesrc ! fakesink', { dataThreads: 0 })).rejects.toThrow('dataThreads must be an integer >= 1, got 0');
   });
 });
+
+describe('a data thread that throws outside its streaming task', () => {
+  it('is reported through the worker error path, naming the thread and its elements', async () => {
+    const p = await make('fakesrc is-live=true datarate=2000 sizetype=fixed sizemax=10 ! queue ! throwlater ! fakesink', { scheduling: 'hybrid' });
+    await expect(p.run()).rejects.toThrow(/data thread \d \(running throwlater0, fakesink0\) threw asynchronous failure outside the streaming task/);
+    expect(p.state).toBe('suspended');
+    await p.dispose();
+  });
+});
+
+describe('the soak checker', () => {
+  it('notices a gap (so the soak test cannot pass vacuously)', async () => {
+    const p = await make('fakesrc num-buffers=200 sizetype=fixed sizemax=64 filltype=pattern ! queue max-size-buffers=2 leaky=upstream ! identity sleep-time=1000 ! seqcheck ! fakesink', { scheduling: 'hybrid' });
+    await expect(p.run()).rejects.toThrow(/seqcheck0: expected offset \d+, got \d+/);
+    await p.dispose();
+  });
+});
