@@ -51,6 +51,18 @@ export class SharedAllocator implements BufferAllocator {
     if (free < count) this.addPool(cls, Math.max(count - free, 1), pools);
   }
 
+  /**
+   * Tops up every size class that has pools to at least `slots` slots: called once elements
+   * reserved their sizes at prepare, with the depth of the thread's outgoing links, so a queue
+   * that may hold N buffers is never starved by a pool of fewer.
+   */
+  reserveDepth(slots: number): void {
+    for (const [cls, pools] of this.classes) {
+      const have = pools.reduce((n, p) => n + p.slotCount, 0);
+      if (have < slots) this.addPool(cls, slots - have, pools);
+    }
+  }
+
   acquire(size: number): SharedPool {
     const cls = sizeClass(size);
     const pools = this.poolsOf(cls);

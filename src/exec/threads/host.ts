@@ -153,6 +153,9 @@ export async function runDataThread(init: ThreadInit, port: MessagePort, control
       el.state = 'idle';
       await el.start();
     }
+    // Buffers in flight on this thread's outgoing links, plus a burst's worth held by elements.
+    const depth = init.outputs.reduce((n, o) => n + o.capacity, 0);
+    if (depth > 0) (context.allocator as SharedAllocator).reserveDepth(depth + 64);
   } catch (e) {
     send({ type: 'prepare-failed', element: current, message: e instanceof Error ? e.message : String(e) });
     return;

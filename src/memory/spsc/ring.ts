@@ -11,6 +11,7 @@
  *   word 16       tail: descriptors produced, free-running u32      written by the producer only
  *   word 32       consumer sleeping flag (0 awake, 1 waiting on tail)   written by the consumer
  *   word 33       producer sleeping flag (0 awake, 1 waiting on head)   written by the producer
+ *   word 34       producer's watermark: wake it when the fill drops to this   written by the producer
  *   word 48       producer claimed (0/1);  word 49  consumer claimed (0/1)
  *   word 50       wake-ups: notifies sent by either side (for metrics)
  *   word 64 + 4i  descriptor i: slot (i32), offset (u32), length (u32), kind (u32)
@@ -38,6 +39,7 @@ const HEAD = 0;
 const TAIL = 16;
 const CONSUMER_SLEEPING = 32;
 const PRODUCER_SLEEPING = 33;
+const PRODUCER_WAKE_FILL = 34;
 const PRODUCER_CLAIMED = 48;
 const CONSUMER_CLAIMED = 49;
 const WAKEUPS = 50;
@@ -143,32 +145,52 @@ export class RingProducer {
   }
 
   /**
-   * Waits until the consumer pops anything after `fill` was measured, or `timeoutMs` passes.
-   * Worker threads only. For limits other than the ring's capacity (bytes, time), which only a
-   * pop can lower.
+   * Waits until the ring has drained to `wakeFill` descriptors or fewer, or `timeoutMs` passes.
+   * Worker threads only. A producer held back by a limit below the capacity (or by bytes or
+   * time) asks to be woken at a low watermark, not at every pop: one wake-up per batch instead
+   * of a producer and a consumer that wake each other for every descriptor.
    */
-  waitForPop(timeoutMs: number): void {
+  waitForPop(timeoutMs: number, wakeFill = this.mask): void {
     const w = this.words;
-    Atomics.store(w, PRODUCER_SLEEPING, 1);
-    const head = Atomics.load(w, HEAD);
-    // SYNC POINT with RingConsumer.wakeProducer's notify on HEAD: a pop since headSeen returns at once.
-    if (head === this.headSeen) Atomics.wait(w, HEAD, head, timeoutMs);
+    const deadline = performance.now() + timeoutMs;
+    this.announceSleep(wakeFill);
+    for (;;) {
+      // Read the head once and wait on that value: a pop between the check and the wait
+      // changes the word, so the wait returns at once.
+      const head = Atomics.load(w, HEAD);
+      if (((w[TAIL]! - head) >>> 0) <= wakeFill) break;
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      // SYNC POINT with RingConsumer.wakeProducer's notify on HEAD.
+      Atomics.wait(w, HEAD, head, left);
+    }
     Atomics.store(w, PRODUCER_SLEEPING, 0);
     this.headSeen = Atomics.load(w, HEAD);
   }
 
   /** The event-loop form of `waitForPop`. */
-  async waitForPopAsync(timeoutMs: number): Promise<void> {
+  async waitForPopAsync(timeoutMs: number, wakeFill = this.mask): Promise<void> {
     const w = this.words;
-    Atomics.store(w, PRODUCER_SLEEPING, 1);
-    const head = Atomics.load(w, HEAD);
-    if (head === this.headSeen) {
+    const deadline = performance.now() + timeoutMs;
+    this.announceSleep(wakeFill);
+    for (;;) {
+      const head = Atomics.load(w, HEAD);
+      if (((w[TAIL]! - head) >>> 0) <= wakeFill) break;
+      const left = deadline - performance.now();
+      if (left <= 0) break;
       // SYNC POINT with RingConsumer.wakeProducer's notify on HEAD.
-      const r = waitAsync(w, HEAD, head, timeoutMs);
+      const r = waitAsync(w, HEAD, head, left);
       if (r.async) await r.value;
     }
     Atomics.store(w, PRODUCER_SLEEPING, 0);
     this.headSeen = Atomics.load(w, HEAD);
+  }
+
+  /** Says at what fill level this side wants waking, then that it sleeps (in that order). */
+  private announceSleep(wakeFill: number): void {
+    // SYNC POINT with RingConsumer.wakeProducer: it reads the watermark after the flag.
+    Atomics.store(this.words, PRODUCER_WAKE_FILL, wakeFill);
+    Atomics.store(this.words, PRODUCER_SLEEPING, 1);
   }
 
   /** Free descriptor places. Can be late (low): the consumer frees places meanwhile. */
@@ -228,7 +250,7 @@ export class RingProducer {
   waitForRoom(timeoutMs = Infinity): boolean {
     const w = this.words;
     for (let i = 0; i < SPIN; i++) if (this.free() > 0) return true;
-    Atomics.store(w, PRODUCER_SLEEPING, 1);
+    this.announceSleep(this.mask);
     // Read the head once and wait on that value: a pop between this read and the wait changes
     // the word, so the wait returns at once instead of missing the wake-up.
     const head = Atomics.load(w, HEAD);
@@ -246,7 +268,7 @@ export class RingProducer {
   async waitForRoomAsync(timeoutMs = Infinity): Promise<boolean> {
     const w = this.words;
     for (let i = 0; i < SPIN; i++) if (this.free() > 0) return true;
-    Atomics.store(w, PRODUCER_SLEEPING, 1);
+    this.announceSleep(this.mask);
     const head = Atomics.load(w, HEAD);
     if (((w[TAIL]! - head) >>> 0) <= this.mask) {
       Atomics.store(w, PRODUCER_SLEEPING, 0);
@@ -363,9 +385,14 @@ export class RingConsumer {
 
   private wakeProducer(): void {
     // SYNC POINT with RingProducer.waitForRoom: notify only a producer that said it sleeps.
-    if (Atomics.load(this.words, PRODUCER_SLEEPING) !== 0) {
-      Atomics.add(this.words, WAKEUPS, 1);
-      Atomics.notify(this.words, HEAD);
+    const w = this.words;
+    if (Atomics.load(w, PRODUCER_SLEEPING) !== 0) {
+      // Only at the producer's watermark: it re-checks before sleeping, so waking it earlier
+      // would only make it sleep again.
+      const fill = (Atomics.load(w, TAIL) - w[HEAD]!) >>> 0;
+      if (fill > Atomics.load(w, PRODUCER_WAKE_FILL)) return;
+      Atomics.add(w, WAKEUPS, 1);
+      Atomics.notify(w, HEAD);
     }
   }
 }

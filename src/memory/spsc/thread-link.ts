@@ -85,7 +85,7 @@ export class LinkProducer {
   private lastPtsIn = -1;
   private readonly maxBuffers: number;
 
-  constructor(readonly ring: RingProducer, private readonly words: Int32Array, private readonly f64: Float64Array, capacity: number, readonly limits: LinkLimits) {
+  constructor(readonly ring: RingProducer, private readonly words: Int32Array, private readonly f64: Float64Array, private readonly capacity: number, readonly limits: LinkLimits) {
     this.maxBuffers = limits.maxBuffers > 0 ? Math.min(limits.maxBuffers, capacity) : capacity;
   }
 
@@ -102,12 +102,12 @@ export class LinkProducer {
       }
       if (this.limits.policy === 'block') return Offer.FULL;
       // drop-oldest: the consumer drops the oldest buffer for us (only it may pop).
-      if (!this.ring.push(slot, 0, length, kind)) return Offer.FULL;
+      if (!this.ring.push(slot, 0, length, kind)) return this.ringFull();
       // SYNC POINT with LinkConsumer.pop's Atomics.sub of `skip`.
       Atomics.add(this.words, SKIP, 1);
       Atomics.add(this.words, DROPS, 1);
     } else if (!this.ring.push(slot, 0, length, kind)) {
-      return Offer.FULL;
+      return this.ringFull();
     }
     this.bytesIn = (this.bytesIn + length) | 0;
     // Read by stats only; the producer keeps its own count.
@@ -118,12 +118,26 @@ export class LinkProducer {
 
   /** Pushes an event's descriptor: events ignore the limits (they must not be lost), not the capacity. */
   offerEvent(slot: number, length: number, kind: number): boolean {
-    return this.ring.push(slot, 0, length, kind);
+    if (this.ring.push(slot, 0, length, kind)) return true;
+    this.ringFull();
+    return false;
   }
+
+  private ringFull(): Offer {
+    this.wakeFill = this.capacity - 1;
+    return Offer.FULL;
+  }
+
+  /** Where a waiting producer wants waking: half the buffer limit, or one pop for bytes and time. */
+  private wakeFill = 0;
 
   private overLimit(length: number, pts: number): boolean {
     const l = this.limits;
-    if (this.ring.fillSeen() >= this.maxBuffers && this.ring.refreshHead() >= this.maxBuffers) return true;
+    if (this.ring.fillSeen() >= this.maxBuffers && this.ring.refreshHead() >= this.maxBuffers) {
+      this.wakeFill = this.maxBuffers >> 1;
+      return true;
+    }
+    this.wakeFill = Math.max(this.ring.fillSeen() - 1, 0);
     if (l.maxBytes > 0) {
       // SYNC POINT with LinkConsumer.markConsumed's store of bytes out.
       const level = (this.bytesIn - Atomics.load(this.words, BYTES_OUT)) >>> 0;
@@ -144,13 +158,17 @@ export class LinkProducer {
     return this.firstPtsSeen;
   }
 
-  /** Waits for the consumer to pop something (worker threads only). */
+  /**
+   * Waits for the consumer to make room after an `offer` returned FULL (worker threads only):
+   * for a full buffer limit, until half of it drained, so the two sides do not wake each other
+   * for every buffer; for bytes, time or a full ring, until one pop.
+   */
   waitForPop(timeoutMs: number): void {
-    this.ring.waitForPop(timeoutMs);
+    this.ring.waitForPop(timeoutMs, this.wakeFill);
   }
 
   waitForPopAsync(timeoutMs: number): Promise<void> {
-    return this.ring.waitForPopAsync(timeoutMs);
+    return this.ring.waitForPopAsync(timeoutMs, this.wakeFill);
   }
 
   /** 0 while the consumer runs, else the FlowResult it stopped with (EOS, FLUSHING, ERROR…). */
