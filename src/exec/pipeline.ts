@@ -385,6 +385,8 @@ export class Pipeline {
     const cyclesAtStart = this.cycleSource().cycles();
     this.pacers = [];
     this.localXruns = 0;
+    // Threads first: the event loop's own sources start producing as their tasks are created.
+    this.scheduler?.activate(this.baseTime, originNs, cyclesAtStart);
     for (const el of drivers) {
       const task = new StreamingTask(this.pace(el, originNs, cyclesAtStart));
       const entry = { task, done: Promise.resolve(), finished: false };
@@ -394,7 +396,6 @@ export class Pipeline {
       ).finally(() => (entry.finished = true));
       this.tasks.push(entry);
     }
-    this.scheduler?.activate(this.baseTime, originNs, cyclesAtStart);
   }
 
   /** Running → Idle, keeping every resource; `activate()` resumes. */

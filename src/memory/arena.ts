@@ -95,6 +95,7 @@ export class Arena {
 
   /** Takes `bytes` (rounded up to 64) and returns their offset, or -1 when the arena is full. Any thread. */
   carve(bytes: number): number {
+    if (!(bytes >= 0) || bytes > this.region.byteLength) return -1;
     const size = alignUp(bytes, 64);
     for (;;) {
       // SYNC POINT with other carvers' compareExchange of the bump word.
@@ -106,6 +107,7 @@ export class Arena {
 
   /** Carves and publishes a pool; returns it, or null when the arena has no room. Any thread. */
   createPool(payloadCapacity: number, slotCount: number): SharedPool | null {
+    if (this.poolCount >= MAX_POOLS) throw new RangeError(`an arena holds at most ${MAX_POOLS} pools`);
     const base = this.carve(sharedPoolBytes(payloadCapacity, slotCount));
     if (base < 0) return null;
     // SYNC POINT with other creators: each Atomics.add hands out a distinct number.

@@ -30,7 +30,8 @@ export class HeapRegion implements Region {
 
 /** Rounds `n` up to a multiple of `align` (a power of two). */
 export function alignUp(n: number, align: number): number {
-  return (n + align - 1) & ~(align - 1);
+  // Arithmetic, not bit masks: sizes of 2 GiB and more must not wrap to negative numbers.
+  return Math.ceil(n / align) * align;
 }
 
 /** Throws a RangeError unless `byteLength` is a positive integer. */

@@ -24,9 +24,13 @@ export class ParallelPool {
     this.pool = new Piscina({ filename: WORKER_URL, minThreads: threads, maxThreads: threads, idleTimeout: Infinity, recordTiming: false });
   }
 
-  /** Loads the module in one worker and checks the export; rejects with a message naming both. */
+  /**
+   * Loads the module and checks the export in every worker; rejects with a message naming both.
+   * One probe per thread, all at once: piscina hands each idle thread one task, so this also
+   * waits until every thread is up, and the first buffers do not wait for a thread to boot.
+   */
   async probe(module: string, fn: string): Promise<void> {
-    await this.pool.run({ kind: 'probe', module, fn });
+    await Promise.all(Array.from({ length: this.threads }, () => this.pool.run({ kind: 'probe', module, fn })));
   }
 
   /** Runs the function on one payload, in place; resolves with its new size. */

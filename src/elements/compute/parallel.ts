@@ -12,22 +12,16 @@ import type { TaskDriver } from '../../exec/streaming-task.js';
 import type { BufferAllocator } from '../../memory/allocator.js';
 import { Arena } from '../../memory/arena.js';
 import { SharedAllocator } from '../../memory/shared-allocator.js';
-import { Ring } from '../flow/ring.js';
+import { ArrivalOrder, Job } from './arrival-order.js';
 import { ParallelPool } from './parallel-pool.js';
 
-/** A buffer handed to a worker, in arrival order. */
-class Job {
-  /** Set when the worker answered: the payload's new size. */
-  done = false;
-  /** Dropped by a flush while its worker still ran: released when the worker answers. */
-  abandoned = false;
-  constructor(readonly buf: Buffer) {}
-}
-
-type Item = Job | Event;
-
-/** A private arena for the rare buffer that is not in shared memory (a harness, a hand-built pipeline). */
-const FALLBACK_ARENA_BYTES = 64 * 1024 * 1024;
+/**
+ * A private arena for the rare buffer that is not in shared memory (a harness, a hand-built
+ * pipeline): address space, committed only as slots are used. Pools of 8 slots, so buffers of up
+ * to 16 MiB fit.
+ */
+const FALLBACK_ARENA_BYTES = 128 * 1024 * 1024;
+const FALLBACK_SLOTS_PER_POOL = 8;
 
 /**
  * `fakesrc num-buffers=16 sizetype=fixed sizemax=4096 filltype=pattern ! parallel module=examples/06-parallel/invert.mjs workers=2 ! fakesink`
@@ -70,7 +64,7 @@ const FALLBACK_ARENA_BYTES = 64 * 1024 * 1024;
  * and segment go straight through when nothing is held.
  *
  * Errors: a module that cannot be imported or has no such function export fails `prepare()`
- * (checked in one worker at start). A function that throws or rejects, or returns a bad size,
+ * (every worker imports it at start, so the first buffers wait for no thread to boot). A function that throws or rejects, or returns a bad size,
  * posts an error naming this element, the function and the module, and the pipeline goes to
  * Error; stopping terminates the workers, even ones stuck in a loop.
  *
@@ -106,9 +100,7 @@ export class Parallel extends Element implements TaskDriver {
   private generation = 0;
 
   /** Buffers and serialized events in arrival order; the head goes out first. */
-  private fifo = new Ring<Item>(64);
-  /** Buffers in the FIFO (the in-flight count that `max-in-flight` limits). */
-  private held = 0;
+  private readonly fifo = new ArrivalOrder();
   /** Buffers this element owns and has not pushed: released at `stop`, once no worker runs. */
   private readonly owned = new Set<Job>();
   /** The head was handed to the task and is not delivered yet: nothing may overtake it. */
@@ -131,12 +123,12 @@ export class Parallel extends Element implements TaskDriver {
   }
 
   override queueLevel(): { depth: number; drops: number; wakeups: number } {
-    return { depth: this.held, drops: 0, wakeups: 0 };
+    return { depth: this.fifo.held, drops: 0, wakeups: 0 };
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
 
-  /** Resolves the module, starts the workers and checks, in one of them, that the function exists. */
+  /** Resolves the module, starts the workers and checks, in each of them, that the function exists. */
   override async start(): Promise<void> {
     const module = this.get('module') as string | null;
     if (module === null || module === '') {
@@ -176,14 +168,12 @@ export class Parallel extends Element implements TaskDriver {
     if (pool !== null) await pool.destroy();
     for (const job of this.owned) job.buf.release();
     this.owned.clear();
-    this.fifo = new Ring<Item>(64);
-    this.held = 0;
+    this.fifo.clear();
     this.fallback = null;
   }
 
   private reset(): void {
-    this.fifo = new Ring<Item>(64);
-    this.held = 0;
+    this.fifo.clear();
     this.handedOut = false;
     this.srcResult = FlowResult.OK;
     this.flushing = false;
@@ -205,9 +195,8 @@ export class Parallel extends Element implements TaskDriver {
     const job = new Job(this.shareable(buf));
     this.owned.add(job);
     this.fifo.push(job);
-    this.held++;
     this.submit(job);
-    if (this.held >= this.maxInFlight) this.blockUpstream();
+    if (this.fifo.held >= this.maxInFlight) this.blockUpstream();
     return FlowResult.OK;
   }
 
@@ -226,10 +215,15 @@ export class Parallel extends Element implements TaskDriver {
   private sharedAllocator(): BufferAllocator {
     const a = this.context.allocator;
     if (a instanceof SharedAllocator) return a;
-    return (this.fallback ??= new SharedAllocator(Arena.create(FALLBACK_ARENA_BYTES, 'sab'), { onExhausted: 'grow', slotsPerPool: 16 }));
+    return (this.fallback ??= new SharedAllocator(Arena.create(FALLBACK_ARENA_BYTES, 'sab'), { onExhausted: 'grow', slotsPerPool: FALLBACK_SLOTS_PER_POOL }));
   }
 
-  /** Hands the payload's descriptor to a worker; its answer lands back on the event loop. */
+  /**
+   * Hands the payload's descriptor to a worker; its answer lands back on the event loop. No
+   * atomics are needed around the payload: the task message happens before the worker's writes,
+   * and the worker's writes happen before its answer message, so the bytes are complete when
+   * the answer is read. Until then only the worker touches the payload, the main side only the header.
+   */
   private submit(job: Job): void {
     const { buf } = job;
     const generation = this.generation;
@@ -288,7 +282,7 @@ export class Parallel extends Element implements TaskDriver {
     if (this.flushing) return false;
     if (this.srcResult !== FlowResult.OK || this.eosQueued) return ev.type === 'eos' && (this.eosQueued || this.srcResult === FlowResult.EOS);
     // Nothing held that it could overtake: sticky stream events go straight through.
-    if (ev.type !== 'eos' && isSticky(ev) && this.fifo.length === 0 && !this.handedOut) return this.forwardDownstream(ev);
+    if (ev.type !== 'eos' && isSticky(ev) && this.fifo.isEmpty && !this.handedOut) return this.forwardDownstream(ev);
     if (ev.type === 'eos') this.eosQueued = true;
     this.fifo.push(ev);
     this.feedConsumer();
@@ -327,14 +321,12 @@ export class Parallel extends Element implements TaskDriver {
 
   /** The head of the FIFO if it may go out now (an event, or a buffer its worker is done with). */
   private takeHead(): Buffer | Event | undefined {
-    const head = this.fifo.peek();
-    if (head === undefined || (head instanceof Job && !head.done)) return undefined;
-    this.fifo.shift();
+    const head = this.fifo.takeReady();
+    if (head === undefined) return undefined;
     this.handedOut = true;
     if (!(head instanceof Job)) return head;
     this.owned.delete(head);
-    this.held--;
-    if (this.held < this.maxInFlight) this.releaseProducer();
+    if (this.fifo.held < this.maxInFlight) this.releaseProducer();
     return head.buf;
   }
 
@@ -358,7 +350,6 @@ export class Parallel extends Element implements TaskDriver {
       if (item.done) this.drop(item);
       else item.abandoned = true;
     });
-    this.held = 0;
     this.releaseProducer();
   }
 

@@ -124,7 +124,10 @@ export function planPlacement(elements: readonly Element[], options: PlanOptions
     bridgedQueues.add(q);
     placement.delete(q);
     const limits = queueLimits(q);
-    links.push({ from: inPad, to: outPad, fromThread: a, toThread: b, queue: q, limits, capacity: pow2AtLeast(Math.max(limits.maxBuffers, 16) + 1) });
+    // Leaky links get twice the room: drop-oldest keeps skipped buffers in the ring until the
+    // consumer drops them, and a leaky link must not fill up and make upstream wait.
+    const depth = Math.max(limits.maxBuffers > 0 ? limits.maxBuffers : options.bridgeCapacity, 16);
+    links.push({ from: inPad, to: outPad, fromThread: a, toThread: b, queue: q, limits, capacity: pow2AtLeast((limits.policy === 'block' ? depth : 2 * depth) + 1) });
   }
   for (const el of elements) {
     if (bridgedQueues.has(el)) continue;

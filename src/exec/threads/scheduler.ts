@@ -208,7 +208,10 @@ export class ThreadScheduler {
 
   activate(baseTime: number, originNs: number, cyclesAtStart: number): void {
     for (const b of this.loopBridges) b.state = 'running';
-    for (const t of this.threads) t.send({ type: 'activate', baseTime, timeOrigin: performance.timeOrigin, originNs, cyclesAtStart });
+    // Downstream first, as GStreamer changes state sink-first: a consumer should be running
+    // before its producer starts, or a leaky link drops the first burst. Threads are numbered
+    // in graph order, sources first.
+    for (const t of [...this.threads].reverse()) t.send({ type: 'activate', baseTime, timeOrigin: performance.timeOrigin, originNs, cyclesAtStart });
   }
 
   pause(): void {

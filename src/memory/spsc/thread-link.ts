@@ -8,10 +8,11 @@
  *   word 0   drops: buffers dropped by a leaky policy          Atomics.add by the producer
  *   word 1   skip: oldest buffers the consumer must drop       add by producer, sub by consumer
  *   word 2   bytes in: payload bytes pushed, free-running u32  stored by the producer
+ *   word 3   producer done: 1 once it pushed EOS or stopped     stored by the producer
  *   word 16  bytes out: payload bytes popped, free-running u32 stored by the consumer
+ *   word 17  buffers out: buffers popped, free-running u32     stored by the consumer
  *   word 18  (f64) pts of the last buffer popped, ns            stored by the consumer
  *   word 20  consumer result: 0 while it runs, else 1 + the FlowResult it stopped with
- *   word 21  producer done: 1 once it pushed EOS or stopped
  * Producer-written and consumer-written words sit on separate cache lines.
  *
  * Contract. The ring's own contract (ring.ts) orders descriptors. The byte counters are written
@@ -27,9 +28,10 @@ const DROPS = 0;
 const SKIP = 1;
 const BYTES_IN = 2;
 const BYTES_OUT = 16;
+const BUFFERS_OUT = 17;
 const LAST_PTS_F64 = 9; // float64 index: byte 72 = word 18
 const CONSUMER_RESULT = 20;
-const PRODUCER_DONE = 21;
+const PRODUCER_DONE = 3;
 
 export type LinkPolicy = 'block' | 'drop-newest' | 'drop-oldest';
 
@@ -82,6 +84,7 @@ export class ThreadLink {
 /** The producing side of a link. Producer thread only. */
 export class LinkProducer {
   private bytesIn = 0;
+  private buffersIn = 0;
   private lastPtsIn = -1;
   private readonly maxBuffers: number;
 
@@ -101,15 +104,18 @@ export class LinkProducer {
         return Offer.DROPPED;
       }
       if (this.limits.policy === 'block') return Offer.FULL;
-      // drop-oldest: the consumer drops the oldest buffer for us (only it may pop).
-      if (!this.ring.push(slot, 0, length, kind)) return this.ringFull();
+      // drop-oldest: the consumer drops the oldest buffer for us (only it may pop). The skip
+      // is raised after the push, so a consumer popping in between may deliver the oldest and
+      // drop the next one: the count is exact, the choice of victim is off by one at most.
+      if (!this.ring.push(slot, 0, length, kind)) return this.leakyRingFull();
       // SYNC POINT with LinkConsumer.pop's Atomics.sub of `skip`.
       Atomics.add(this.words, SKIP, 1);
       Atomics.add(this.words, DROPS, 1);
     } else if (!this.ring.push(slot, 0, length, kind)) {
-      return this.ringFull();
+      return this.limits.policy === 'block' ? this.ringFull() : this.leakyRingFull();
     }
     this.bytesIn = (this.bytesIn + length) | 0;
+    this.buffersIn = (this.buffersIn + 1) | 0;
     // Read by stats only; the producer keeps its own count.
     if (this.limits.maxBytes > 0) Atomics.store(this.words, BYTES_IN, this.bytesIn);
     if (pts >= 0) this.lastPtsIn = pts;
@@ -123,9 +129,24 @@ export class LinkProducer {
     return false;
   }
 
+  /**
+   * A leaky link never makes upstream wait (GStreamer's leaky queues do not). When the ring
+   * itself is full — the consumer has stalled past the headroom the scheduler gives leaky
+   * links — the newest buffer is the one dropped, and counted.
+   */
+  private leakyRingFull(): Offer {
+    Atomics.add(this.words, DROPS, 1);
+    return Offer.DROPPED;
+  }
+
   private ringFull(): Offer {
     this.wakeFill = this.capacity - 1;
     return Offer.FULL;
+  }
+
+  private bufferLevel(): number {
+    // SYNC POINT with LinkConsumer.markConsumed's store of buffers out.
+    return (this.buffersIn - Atomics.load(this.words, BUFFERS_OUT)) >>> 0;
   }
 
   /** Where a waiting producer wants waking: half the buffer limit, or one pop for bytes and time. */
@@ -133,7 +154,9 @@ export class LinkProducer {
 
   private overLimit(length: number, pts: number): boolean {
     const l = this.limits;
-    if (this.ring.fillSeen() >= this.maxBuffers && this.ring.refreshHead() >= this.maxBuffers) {
+    // The ring's fill counts events too, so it is an upper bound on the buffer level: only
+    // when it reaches the limit is the exact level (buffers pushed - buffers popped) read.
+    if (this.ring.fillSeen() >= this.maxBuffers && this.ring.refreshHead() >= this.maxBuffers && this.bufferLevel() >= this.maxBuffers) {
       this.wakeFill = this.maxBuffers >> 1;
       return true;
     }
@@ -195,6 +218,7 @@ export class LinkProducer {
 /** The consuming side of a link. Consumer thread only. */
 export class LinkConsumer {
   private bytesOut = 0;
+  private buffersOut = 0;
   /** Set by `pop` when the popped buffer must be released unseen (drop-oldest). */
   dropped = false;
 
@@ -214,6 +238,9 @@ export class LinkConsumer {
 
   /** A buffer was taken off the link: lowers the byte and time levels the producer sees. */
   markConsumed(length: number, pts: number): void {
+    this.buffersOut = (this.buffersOut + 1) | 0;
+    // SYNC POINT with LinkProducer.bufferLevel's load of buffers out.
+    Atomics.store(this.words, BUFFERS_OUT, this.buffersOut);
     if (this.limits.maxBytes > 0) {
       this.bytesOut = (this.bytesOut + length) | 0;
       // SYNC POINT with LinkProducer.overLimit's load of bytes out.
