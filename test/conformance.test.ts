@@ -13,6 +13,7 @@ const entries = registry.list();
 function configure(el: Element): void {
   if (el.factory === 'filesrc') el.set('location', fileURLToPath(import.meta.url));
   if (el.factory === 'filesink') el.set('location', '/dev/null');
+  if (el.factory === 'parallel') el.set('module', 'examples/06-parallel/invert.mjs');
 }
 
 describe.each(entries.map((e) => [e.factory, e] as const))('%s', (factory, entry) => {

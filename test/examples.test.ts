@@ -10,6 +10,7 @@ const expected: Record<string, RegExp> = {
   '03-app-io': /^zero copy buffers$/m,
   '04-file-copy': /copied 100000 bytes, identical: true/,
   '05-errors': /\[UNKNOWN_PROPERTY\][\s\S]*\[LAUNCH_SYNTAX\][\s\S]*\[NOT_NEGOTIATED\]/,
+  '06-parallel': /^64 buffers inverted in order: true, bytes copied: 0$/m,
 };
 
 describe('examples', () => {

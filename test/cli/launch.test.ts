@@ -129,7 +129,7 @@ describe('parallax-inspect', () => {
     const r = run(INSPECT);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Source\/Testing:\n {2}fakesrc/);
-    expect(r.out).toContain('Total: 12 elements');
+    expect(r.out).toContain('Total: 13 elements');
   });
 
   it('prints one element in detail', () => {

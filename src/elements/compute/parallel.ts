@@ -64,9 +64,10 @@ const FALLBACK_SLOTS_PER_POOL = 8;
  * and segment go straight through when nothing is held.
  *
  * Errors: a module that cannot be imported or has no such function export fails `prepare()`
- * (every worker imports it at start, so the first buffers wait for no thread to boot). A function that throws or rejects, or returns a bad size,
- * posts an error naming this element, the function and the module, and the pipeline goes to
- * Error; stopping terminates the workers, even ones stuck in a loop.
+ * (every worker imports it at start, so the first buffers wait for no thread to boot). A
+ * function that throws or rejects, or returns a bad size, posts an error naming this element,
+ * the function and the module, and the pipeline goes to Error; stopping terminates the workers,
+ * even ones stuck in a loop.
  *
  * Event-loop element (the work itself runs on the workers): `chain` from upstream's task,
  * `produce`/`deliver` from its own. Not rt-safe: one small descriptor object per buffer.
@@ -222,7 +223,8 @@ export class Parallel extends Element implements TaskDriver {
    * Hands the payload's descriptor to a worker; its answer lands back on the event loop. No
    * atomics are needed around the payload: the task message happens before the worker's writes,
    * and the worker's writes happen before its answer message, so the bytes are complete when
-   * the answer is read. Until then only the worker touches the payload, the main side only the header.
+   * the answer is read. Until then only the worker touches the payload, and the main side only
+   * the header.
    */
   private submit(job: Job): void {
     const { buf } = job;
