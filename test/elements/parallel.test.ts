@@ -200,6 +200,16 @@ describe('parallel', () => {
     expect(states).toEqual(['idle', 'running', 'error', 'suspended']);
   });
 
+  it('an error no task owns (a worker throwing from a microtask) reaches the bus, not the process', async () => {
+    const p = launch(`fakesrc num-buffers=200 sizetype=fixed sizemax=64 ! parallel module=${KERNELS} function=lateThrow workers=2 ! fakesink sync=false`);
+    const errors: string[] = [];
+    p.bus.on('error', (m) => errors.push(`${m.source}|${m.error.message}`));
+    const ran = p.run();
+    await expect(ran).rejects.toThrow(/^parallel0: (worker pool: |a worker failed after lateThrow\(\) of file:\S+parallel-kernels\.mjs returned: )thrown from a microtask$/);
+    expect(errors).toHaveLength(1);
+    expect(p.state).toBe('suspended');
+  });
+
   it.each([
     ['a missing module', 'module=test/support/no-such-module.mjs', /^parallel0 failed to start: cannot import module file:\/\/\S+\/test\/support\/no-such-module\.mjs: /],
     ['a missing export', `module=${KERNELS} function=nothere`, /^parallel0 failed to start: module \S+parallel-kernels\.mjs has no function export "nothere" \(missing; it exports .*boom/],

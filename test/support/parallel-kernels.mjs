@@ -56,3 +56,8 @@ export function spin(_data, info) {
 }
 
 export const notAFunction = 42;
+
+/** Returns normally on buffer 3, then throws from a microtask: an uncaught error in the worker. */
+export function lateThrow(_data, info) {
+  if (info.sequence === 3) queueMicrotask(() => { throw new Error('thrown from a microtask'); });
+}

@@ -19,9 +19,20 @@ const WORKER_URL = new URL('../../../workers/parallel-worker.mjs', import.meta.u
  */
 export class ParallelPool {
   private readonly pool: Piscina<BufferRequest | ProbeRequest, number | string[]>;
+  private destroying = false;
 
-  constructor(readonly threads: number) {
+  /**
+   * `onError` hears what piscina cannot pin on a task (a worker's uncaught error between tasks).
+   * Without a listener piscina's 'error' event would be an uncaught exception in the process.
+   */
+  constructor(readonly threads: number, onError: (e: Error) => void) {
     this.pool = new Piscina({ filename: WORKER_URL, minThreads: threads, maxThreads: threads, idleTimeout: Infinity, recordTiming: false });
+    this.pool.on('error', (e: Error) => {
+      // destroy() forgets in-flight tasks, so a worker's answer to one of them that arrives while
+      // the pool shuts down is "unexpected" to piscina. The task's buffer is already accounted
+      // for by the element (its generation changed), so the answer has nothing left to say.
+      if (!this.destroying) onError(e);
+    });
   }
 
   /**
@@ -43,6 +54,7 @@ export class ParallelPool {
    * worker touches a slot any more, so their buffers may go back to their pools.
    */
   destroy(): Promise<void> {
+    this.destroying = true;
     return this.pool.destroy();
   }
 }

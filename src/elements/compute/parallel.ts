@@ -141,7 +141,13 @@ export class Parallel extends Element implements TaskDriver {
     this.maxInFlight = this.num('max-in-flight') || 2 * workers;
     this.reset();
     this.generation++;
-    const pool = new ParallelPool(workers);
+    const pool = new ParallelPool(workers, (e) => {
+      if (this.pool !== pool || this.srcResult !== FlowResult.OK) return;
+      this.srcResult = FlowResult.ERROR;
+      this.wake(FlowResult.ERROR);
+      this.releaseProducer();
+      this.error(`worker pool: ${messageOf(e)}`, e);
+    });
     this.pool = pool;
     try {
       await pool.probe(this.moduleUrl, this.fnName);
@@ -257,7 +263,10 @@ export class Parallel extends Element implements TaskDriver {
         this.srcResult = FlowResult.ERROR;
         this.wake(FlowResult.ERROR);
         this.releaseProducer();
-        this.error(messageOf(e), e);
+        // The worker wraps what the function throws with its name and the buffer; anything else
+        // is the worker itself failing (an uncaught error after the call returned, say).
+        const msg = messageOf(e);
+        this.error(msg.startsWith(`${this.fnName}() of `) ? msg : `a worker failed after ${this.fnName}() of ${this.moduleUrl} returned: ${msg}`, e);
       },
     );
   }
