@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.ci/runtimes/**', 'coverage/**'] },
@@ -26,6 +27,7 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', 'bench/**', 'examples/**'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', performance: 'readonly', setImmediate: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', Buffer: 'readonly' } },
+    // Scripts, benchmarks and examples run on Node (and Deno/Bun with Node's globals).
+    languageOptions: { globals: { ...globals.node } },
   },
 );
