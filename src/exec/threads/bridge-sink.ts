@@ -120,8 +120,21 @@ export class RingBridgeSink extends Element {
       }
     }
     this.pending.push(item);
-    this.context.blockUpstream((this.draining ??= this.drainPending()));
+    this.context.blockUpstream(this.drainingNow());
     return FlowResult.OK;
+  }
+
+  /**
+   * The drain in progress, or a new one. drainPending may finish before it returns — its first
+   * offer fits when the consumer popped in the meantime — and then its `finally` has already run:
+   * remembering that settled promise would make every later wait reuse it, so buffers would pile
+   * up in `pending` unoffered while upstream ran on (found as a rare hang of the soak).
+   */
+  private drainingNow(): Promise<void> {
+    if (this.draining !== null) return this.draining;
+    const drain = this.drainPending();
+    if (this.pending.length > 0) this.draining = drain;
+    return drain;
   }
 
   /** Offers the pending items in order as the consumer makes room. */
