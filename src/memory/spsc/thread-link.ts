@@ -162,17 +162,35 @@ export class LinkProducer {
     }
     this.wakeFill = Math.max(this.ring.fillSeen() - 1, 0);
     if (l.maxBytes > 0) {
-      // SYNC POINT with LinkConsumer.markConsumed's store of bytes out.
-      const level = (this.bytesIn - Atomics.load(this.words, BYTES_OUT)) >>> 0;
-      if (level > 0 && level + length > l.maxBytes) return true;
+      // The consumer's count as last read: it only grows, so a stale one makes the level high,
+      // never low. Read afresh only when the stale level would hold the buffer back, so a
+      // steady stream does not pull the consumer's cache line over for every buffer.
+      let level = (this.bytesIn - this.bytesOutSeen) >>> 0;
+      if (level > 0 && level + length > l.maxBytes) {
+        // SYNC POINT with LinkConsumer.markConsumed's store of bytes out.
+        this.bytesOutSeen = Atomics.load(this.words, BYTES_OUT);
+        level = (this.bytesIn - this.bytesOutSeen) >>> 0;
+        if (level > 0 && level + length > l.maxBytes) return true;
+      }
     }
     if (l.maxTime > 0 && pts >= 0) {
-      // SYNC POINT with LinkConsumer.markConsumed's store of the last pts.
-      const out = this.f64[LAST_PTS_F64]!;
-      const oldest = out >= 0 ? out : this.firstPts(pts);
-      if (pts - oldest > l.maxTime && this.ring.refreshHead() > 0) return true;
+      // Same for time: the consumer's last pts only grows, so a stale one is safe.
+      if (pts - this.oldestPts(pts) > l.maxTime) {
+        // SYNC POINT with LinkConsumer.markConsumed's store of the last pts (read after the
+        // head, which it follows).
+        const fill = this.ring.refreshHead();
+        this.ptsOutSeen = this.f64[LAST_PTS_F64]!;
+        if (pts - this.oldestPts(pts) > l.maxTime && fill > 0) return true;
+      }
     }
     return false;
+  }
+
+  private bytesOutSeen = 0;
+  private ptsOutSeen = -1;
+
+  private oldestPts(pts: number): number {
+    return this.ptsOutSeen >= 0 ? this.ptsOutSeen : this.firstPts(pts);
   }
 
   private firstPtsSeen = -1;
