@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.ci/runtimes/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'assembly/**', 'node_modules/**', '.ci/runtimes/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

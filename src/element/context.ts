@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { Element } from './element.js';
 import type { BusMessage } from './message.js';
 import type { Pad } from './pad.js';
+import type { KernelHost } from '../wasm/kernel-host.js';
 
 /**
  * What an element may ask of whoever runs it: the pipeline's executor, or the test harness.
@@ -10,6 +11,12 @@ import type { Pad } from './pad.js';
  */
 export interface ElementContext {
   readonly allocator: BufferAllocator;
+  /**
+   * WebAssembly kernels in place on the shared memory that holds the pools, on this thread; null
+   * (or absent) where there is none — no arena, an arena too small for the kernel area, or a test
+   * harness — and elements use their JavaScript reference instead (doc/design/006).
+   */
+  readonly kernels?: KernelHost | null;
   readonly clock: Clock;
   /** Clock time at which running time 0 happens (set when the pipeline starts running). */
   readonly baseTime: number;

@@ -15,6 +15,7 @@ import { Arena } from '../memory/arena.js';
 import { SharedAllocator } from '../memory/shared-allocator.js';
 import { planPlacement, type Plan, type SchedulingMode } from './threads/placement.js';
 import { ThreadScheduler } from './threads/scheduler.js';
+import { KernelHost } from '../wasm/kernel-host.js';
 import { RingBridgeSource } from './threads/bridge-source.js';
 import type { PropertyValue } from '../element/property.js';
 import { availableParallelism } from 'node:os';
@@ -148,6 +149,7 @@ export class Pipeline {
     const pipeline = this;
     this.context = {
       get allocator(): BufferAllocator { return pipeline.allocator; },
+      get kernels(): KernelHost | null { return pipeline.arena === null ? null : KernelHost.for(pipeline.arena); },
       get clock(): Clock { return pipeline.clock; },
       get baseTime(): number { return pipeline.baseTime; },
       post: (msg) => this.post(msg),

@@ -13,8 +13,11 @@
  *   word 4  stop: set when the pipeline stops; every blocked wait polls it (and is notified)
  *   word 5  cycles: manual-driver cycles signalled so far (free-running)
  *   word 6  xruns: cycle deadlines missed, all threads
+ *   word 7  kernel area: 1 when bytes 64 KiB..4 MiB are kept for WebAssembly kernels' constant
+ *           data (a WebAssembly arena of at least 8 MiB), else 0 (doc/design/006)
  *   word 16 + 4i  pool i: base (u32), payload capacity (u32), slot count (u32), ready (0/1)
- *   from DIRECTORY_END on: pools and rings, each at a 64-byte boundary, carved by `carve`.
+ *   then pools, rings and kernel state, each at a 64-byte boundary, carved by `carve`: from
+ *   DIRECTORY_END, or from 4 MiB when the arena keeps the kernel area.
  *
  * Contract. `carve` bumps word 2 with compareExchange, so threads carve disjoint ranges. A pool is
  * initialised (its bitmap written) before its directory entry's `ready` word is stored; a thread
@@ -23,7 +26,7 @@
  * Memory is committed by the OS on first touch, so a generous arena costs address space, not RSS.
  */
 import { alignUp, type Region } from './region.js';
-import { SabRegion, WasmMemoryRegion } from './shared-regions.js';
+import { SabRegion, WasmMemoryRegion, type WasmMemory } from './shared-regions.js';
 import { SharedPool, sharedPoolBytes } from './shared-pool.js';
 import { ringBytes } from './spsc/ring.js';
 
@@ -33,7 +36,7 @@ const waitAsync = (Atomics as unknown as {
 }).waitAsync;
 
 const MAGIC = 0x584c5250; // 'PRLX'
-const VERSION = 1;
+const VERSION = 2;
 const W_MAGIC = 0;
 const W_VERSION = 1;
 const W_BUMP = 2;
@@ -41,7 +44,13 @@ const W_POOLS = 3;
 const W_STOP = 4;
 const W_CYCLES = 5;
 const W_XRUNS = 6;
+const W_KERNEL_AREA = 7;
 const DIRECTORY = 16;
+/** Where kernels' constant data may start (the built-in module's memoryBase) and must end. */
+export const KERNEL_DATA_START = 64 * 1024;
+export const KERNEL_DATA_END = 4 * 1024 * 1024;
+/** A WebAssembly arena smaller than this keeps no kernel area: its pools would have no room. */
+const KERNEL_ARENA_MIN = 8 * 1024 * 1024;
 /** Pools an arena can hold. Pools are per size class and thread, so a pipeline needs tens. */
 export const MAX_POOLS = 1024;
 const DIRECTORY_END = alignUp((DIRECTORY + MAX_POOLS * 4) * 4, 64);
@@ -65,15 +74,20 @@ export class Arena {
   static create(byteLength: number, kind: 'wasm' | 'sab' = 'wasm'): Arena {
     const region = kind === 'wasm' ? new WasmMemoryRegion(byteLength) : new SabRegion(byteLength);
     const arena = new Arena(region);
-    Atomics.store(arena.words, W_BUMP, DIRECTORY_END);
+    const kernelArea = kind === 'wasm' && region.byteLength >= KERNEL_ARENA_MIN;
+    Atomics.store(arena.words, W_KERNEL_AREA, kernelArea ? 1 : 0);
+    Atomics.store(arena.words, W_BUMP, kernelArea ? KERNEL_DATA_END : DIRECTORY_END);
     Atomics.store(arena.words, W_VERSION, VERSION);
     Atomics.store(arena.words, W_MAGIC, MAGIC);
     return arena;
   }
 
-  /** The arena another thread created, from its region's buffer. */
-  static attach(buffer: SharedArrayBuffer): Arena {
-    const arena = new Arena(SabRegion.attach(buffer));
+  /**
+   * The arena another thread created: from its WebAssembly.Memory (so kernels can be
+   * instantiated over it here too) or from its buffer.
+   */
+  static attach(from: SharedArrayBuffer | WasmMemory): Arena {
+    const arena = new Arena(from instanceof SharedArrayBuffer ? SabRegion.attach(from) : WasmMemoryRegion.attach(from));
     if (Atomics.load(arena.words, W_MAGIC) !== MAGIC) throw new Error('this buffer does not hold a Parallax arena (bad magic)');
     const v = Atomics.load(arena.words, W_VERSION);
     if (v !== VERSION) throw new Error(`arena layout version ${v}, this build reads version ${VERSION}`);
@@ -82,6 +96,20 @@ export class Arena {
 
   get buffer(): SharedArrayBuffer {
     return this.region.buffer as SharedArrayBuffer;
+  }
+
+  /** What to post to a thread that will attach: the WebAssembly.Memory when there is one. */
+  get transferable(): SharedArrayBuffer | WasmMemory {
+    return this.region instanceof WasmMemoryRegion ? this.region.memory : this.buffer;
+  }
+
+  /**
+   * The WebAssembly.Memory kernels run on, when this arena keeps the kernel area (a WebAssembly
+   * arena of at least 8 MiB, attached from its Memory); null otherwise.
+   */
+  get kernelMemory(): WasmMemory | null {
+    if (!(this.region instanceof WasmMemoryRegion) || Atomics.load(this.words, W_KERNEL_AREA) !== 1) return null;
+    return this.region.memory;
   }
 
   /** Bytes carved so far, directory included. */

@@ -27,13 +27,7 @@ export class SabRegion implements Region {
 
 const WASM_PAGE = 65536;
 
-/** The part of WebAssembly.Memory used here (the ES lib types do not declare WebAssembly). */
-export interface WasmMemory {
-  readonly buffer: ArrayBufferLike;
-}
-
-type MemoryConstructor = new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-const WasmMemoryCtor = (globalThis as unknown as { WebAssembly: { Memory: MemoryConstructor } }).WebAssembly.Memory;
+export type WasmMemory = WebAssembly.Memory;
 
 /**
  * A shared WebAssembly.Memory: threads see it like a SAB region, and WebAssembly kernels
@@ -49,8 +43,18 @@ export class WasmMemoryRegion implements Region {
   constructor(byteLength: number) {
     checkRegionSize(byteLength);
     const pages = Math.ceil(byteLength / WASM_PAGE);
-    this.memory = new WasmMemoryCtor({ initial: pages, maximum: pages, shared: true });
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     this.byteLength = pages * WASM_PAGE;
+  }
+
+  /** The same region on another thread, from the Memory that was posted to it. */
+  static attach(memory: WasmMemory): WasmMemoryRegion {
+    const r = Object.create(WasmMemoryRegion.prototype) as { -readonly [K in keyof WasmMemoryRegion]: WasmMemoryRegion[K] };
+    r.kind = 'wasm';
+    r.shared = true;
+    r.memory = memory;
+    r.byteLength = memory.buffer.byteLength;
+    return r as WasmMemoryRegion;
   }
 
   get buffer(): SharedArrayBuffer {

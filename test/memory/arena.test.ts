@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Arena, MAX_POOLS, alignUp, sharedPoolBytes, type SharedPool } from '../../src/memory/index.js';
+import { KERNEL_DATA_END, KERNEL_DATA_START } from '../../src/memory/arena.js';
+import type { WasmMemoryRegion } from '../../src/memory/shared-regions.js';
 import { Peer, prng, sleep, stopPeers } from '../support/worker-peer.js';
 
 afterEach(stopPeers);
@@ -40,8 +42,8 @@ describe('Arena, one thread', () => {
   it('refuses a buffer that holds no arena, a layout of another version, and a region too small', () => {
     expect(() => Arena.attach(new SharedArrayBuffer(65_536))).toThrow('this buffer does not hold a Parallax arena (bad magic)');
     const arena = Arena.create(65_536, 'sab');
-    new Int32Array(arena.buffer)[1] = 2; // word 1: layout version
-    expect(() => Arena.attach(arena.buffer)).toThrow('arena layout version 2, this build reads version 1');
+    new Int32Array(arena.buffer)[1] = 1; // word 1: layout version
+    expect(() => Arena.attach(arena.buffer)).toThrow('arena layout version 1, this build reads version 2');
     expect(() => Arena.create(1000, 'sab')).toThrow(RangeError);
     expect(() => Arena.create(1000, 'sab')).toThrow(/^an arena needs at least \d+ bytes, got 1000$/);
     expect(() => Arena.attach(new SharedArrayBuffer(1024))).toThrow(/an arena needs at least \d+ bytes, got 1024/);
@@ -229,5 +231,26 @@ describe('Arena across threads', () => {
     const full = await peer.ask<{ elapsed: number; stopped: boolean }>('sleep', { ms: 40 });
     expect(full.stopped).toBe(false);
     expect(full.elapsed).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe('the kernel area', () => {
+  it('a WebAssembly arena of 8 MiB or more keeps 64 KiB..4 MiB for kernels and carves above it', () => {
+    const arena = Arena.create(8 * 1024 * 1024);
+    expect(arena.kernelMemory).toBe((arena.region as WasmMemoryRegion).memory);
+    expect(arena.carve(64)).toBe(KERNEL_DATA_END);
+    // Another thread attaches from the Memory itself, so it can instantiate kernels over it.
+    const again = Arena.attach(arena.transferable);
+    expect(again.kernelMemory).not.toBeNull();
+    expect(again.region.buffer).toBe(arena.region.buffer);
+  });
+
+  it('a small WebAssembly arena and a SharedArrayBuffer arena keep none', () => {
+    const small = Arena.create(1024 * 1024);
+    expect(small.kernelMemory).toBeNull();
+    expect(small.carve(64)).toBeLessThan(KERNEL_DATA_START);
+    const sab = Arena.create(16 * 1024 * 1024, 'sab');
+    expect(sab.kernelMemory).toBeNull();
+    expect(sab.transferable).toBe(sab.buffer);
   });
 });

@@ -19,6 +19,7 @@ import { Events } from '../../element/event.js';
 import type { Pad } from '../../element/pad.js';
 import type { PropertyValue } from '../../element/property.js';
 import { Arena } from '../../memory/arena.js';
+import { KernelHost } from '../../wasm/kernel-host.js';
 import { SharedAllocator, StopRequested } from '../../memory/shared-allocator.js';
 import { ThreadLink } from '../../memory/spsc/thread-link.js';
 import { createDefaultRegistry, BUILTIN_ELEMENTS } from '../../registry/builtins.js';
@@ -90,6 +91,7 @@ export async function runDataThread(init: ThreadInit, port: MessagePort, control
       shouldStop: () => arena.stopRequested(),
       onStall: (size, slots) => send(toWire({ type: 'warning', source: `datathread${init.index}`, message: `all ${slots} slots of ${size} bytes have been in use for a second: upstream waits for downstream to release buffers` })),
     }),
+    kernels: KernelHost.for(arena),
     clock,
     get baseTime(): number { return baseTime; },
     post: (msg) => {

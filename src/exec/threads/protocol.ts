@@ -36,7 +36,8 @@ export interface LinkEnd {
 
 export interface ThreadInit {
   readonly index: number;
-  readonly arena: SharedArrayBuffer;
+  /** The arena's WebAssembly.Memory (so kernels can run on it there), or its buffer. */
+  readonly arena: SharedArrayBuffer | WebAssembly.Memory;
   readonly elements: readonly ElementSpec[];
   readonly links: readonly (readonly [PadRef, PadRef])[];
   /** Negotiated caps of every pad of the thread's elements that has any. */

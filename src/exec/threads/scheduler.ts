@@ -136,7 +136,7 @@ export class ThreadScheduler {
     });
     return {
       index,
-      arena: this.arena.buffer,
+      arena: this.arena.transferable,
       elements: specs,
       links: internal,
       caps,

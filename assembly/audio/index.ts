@@ -1,0 +1,1 @@
+// audio kernels: each family re-exports its kernels here.

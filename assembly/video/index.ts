@@ -1,0 +1,1 @@
+// video kernels: each family re-exports its kernels here.
