@@ -57,6 +57,12 @@ export interface RunOptions {
 
 export interface PipelineStats {
   readonly state: PipelineState;
+  /**
+   * Payload bytes this pipeline's elements copied since it was made, on the event loop and on its
+   * data threads (as the threads last reported: at most 250 ms old while running, exact once
+   * run() resolved). Copies on the event loop are a process-wide count: two pipelines running
+   * at once on one event loop see each other's.
+   */
   readonly bytesCopied: number;
   readonly pools: AllocatorStats;
   readonly elements: Readonly<Record<string, { readonly buffersOut: number; readonly bytesOut: number }>>;
@@ -137,6 +143,8 @@ export class Pipeline {
   private sinks: Element[] = [];
   private firstError: Error | null = null;
   private readonly copiesAtStart = copyStats().bytesCopied;
+  /** Bytes copied on the data threads of runs whose threads are gone. */
+  private threadCopies = 0;
   private stopping: Promise<void> | null = null;
 
   private readonly context: ElementContext;
@@ -315,6 +323,8 @@ export class Pipeline {
   }
 
   private dropThreads(): void {
+    // Copies made on threads of earlier runs still count (stats().bytesCopied is since creation).
+    if (this.scheduler !== null) this.threadCopies += this.scheduler.stats().bytesCopied;
     this.scheduler = null;
     this.arena = null;
     this.allocator = new Allocator();
@@ -517,7 +527,9 @@ export class Pipeline {
       pools = { pools: pools.pools + t.pools.pools, slots: pools.slots + t.pools.slots, freeSlots: pools.freeSlots + t.pools.freeSlots, poolsAdded: pools.poolsAdded + t.pools.poolsAdded };
     }
     const xruns = this.localXruns + (this.arena?.xruns() ?? 0);
-    return { state: this.currentState, bytesCopied: copyStats().bytesCopied - this.copiesAtStart, pools, elements, pads, links, xruns };
+    let bytesCopied = copyStats().bytesCopied - this.copiesAtStart + this.threadCopies;
+    if (this.scheduler !== null) bytesCopied += this.scheduler.stats().bytesCopied;
+    return { state: this.currentState, bytesCopied, pools, elements, pads, links, xruns };
   }
 
   private padAdded(pad: Pad): void {

@@ -75,6 +75,20 @@ describe('scheduling on data threads', () => {
     await p.dispose();
   });
 
+  it('counts payload copies made on data threads in stats().bytesCopied', async () => {
+    // copyout copies every payload once (100 x 1000 bytes) on its data thread. (Only hybrid mode
+    // here: the fixture counts with the built engine's counter, which async mode in this test,
+    // running the TypeScript sources, does not read.)
+    const p = await make('fakesrc num-buffers=100 sizetype=fixed sizemax=1000 ! queue ! copyout ! fakesink', { scheduling: 'hybrid' });
+    await p.run();
+    expect(p.plan!.placement.get(p.get('copyout0')!)).toBeGreaterThanOrEqual(0);
+    expect(p.stats().bytesCopied).toBe(100 * 1000);
+    // A second run, on new threads, adds to it: the count is since the pipeline was made.
+    await p.run();
+    expect(p.stats().bytesCopied).toBe(2 * 100 * 1000);
+    await p.dispose();
+  });
+
   it('releases a buffer shared by a tee on whichever thread drops the last reference', async () => {
     const p = await make('fakesrc num-buffers=1000 sizetype=fixed sizemax=100 ! tee name=t ! queue ! fakesink t. ! queue ! fakesink', { scheduling: 'realtime', dataThreads: 3 });
     await p.run();

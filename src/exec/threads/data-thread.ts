@@ -31,7 +31,7 @@ export class DataThread {
   private prepared: Promise<void>;
   private stoppedResolve: (() => void) | null = null;
   /** The last stats the thread reported. */
-  lastStats: ThreadStats = { pads: {}, pools: { pools: 0, slots: 0, freeSlots: 0, poolsAdded: 0 } };
+  lastStats: ThreadStats = { pads: {}, pools: { pools: 0, slots: 0, freeSlots: 0, poolsAdded: 0 }, bytesCopied: 0 };
 
   constructor(readonly init: ThreadInit, readonly elementNames: readonly string[], private readonly handlers: {
     onMessage(m: FromThread): void;

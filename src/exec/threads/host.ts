@@ -20,6 +20,7 @@ import type { Pad } from '../../element/pad.js';
 import type { PropertyValue } from '../../element/property.js';
 import { Arena } from '../../memory/arena.js';
 import { KernelHost } from '../../wasm/kernel-host.js';
+import { copyStats } from '../../memory/copy-counter.js';
 import { SharedAllocator, StopRequested } from '../../memory/shared-allocator.js';
 import { ThreadLink } from '../../memory/spsc/thread-link.js';
 import { createDefaultRegistry, BUILTIN_ELEMENTS } from '../../registry/builtins.js';
@@ -169,10 +170,11 @@ export async function runDataThread(init: ThreadInit, port: MessagePort, control
     if (el === undefined) throw new Error(`no element ${name} on data thread ${init.index}`);
     return el;
   };
+  const copiesAtStart = copyStats().bytesCopied;
   const stats = (): ThreadStats => {
     const pads: Record<string, { buffers: number; bytes: number }> = {};
     for (const el of elements) for (const p of el.srcPads) pads[p.fullName] = { buffers: p.buffers, bytes: p.bytes };
-    return { pads, pools: context.allocator.stats() };
+    return { pads, pools: context.allocator.stats(), bytesCopied: copyStats().bytesCopied - copiesAtStart };
   };
   Comlink.expose({
     setProperty: (name: string, prop: string, value: WireValue) => element(name).set(prop, fromWire(value)),

@@ -68,6 +68,8 @@ export interface PadCounters {
 export interface ThreadStats {
   readonly pads: Readonly<Record<string, PadCounters>>;
   readonly pools: { readonly pools: number; readonly slots: number; readonly freeSlots: number; readonly poolsAdded: number };
+  /** Payload bytes copied on this thread since it started (copy-counter.ts counts per thread). */
+  readonly bytesCopied: number;
 }
 
 export type FromThread =

@@ -241,10 +241,12 @@ export class ThreadScheduler {
   }
 
   /** Per-pad counters of the elements on threads (as last reported) and every crossing link's level. */
-  stats(): { pads: Record<string, { buffers: number; bytes: number }>; links: Record<string, { depth: number; drops: number; wakeups: number }>; pools: { pools: number; slots: number; freeSlots: number; poolsAdded: number } } {
+  stats(): { pads: Record<string, { buffers: number; bytes: number }>; links: Record<string, { depth: number; drops: number; wakeups: number }>; pools: { pools: number; slots: number; freeSlots: number; poolsAdded: number }; bytesCopied: number } {
     const pads: Record<string, { buffers: number; bytes: number }> = {};
     const pools = { pools: 0, slots: 0, freeSlots: 0, poolsAdded: 0 };
+    let bytesCopied = 0;
     for (const t of this.threads) {
+      bytesCopied += t.lastStats.bytesCopied;
       Object.assign(pads, t.lastStats.pads);
       pools.pools += t.lastStats.pools.pools;
       pools.slots += t.lastStats.pools.slots;
@@ -257,7 +259,7 @@ export class ThreadScheduler {
       const from = planned.queue !== null ? `${planned.queue.name}:src` : planned.from.fullName;
       links[`${from}->${planned.to.fullName}`] = link.stats();
     }
-    return { pads, links, pools };
+    return { pads, links, pools, bytesCopied };
   }
 
   /** Sets a property on an element, wherever it runs. */
