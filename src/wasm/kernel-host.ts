@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Arena } from '../memory/arena.js';
 import { readKernelString } from './kernel-string.js';
+import { zeroFill } from '../memory/zero-fill.js';
 
 /** `dist/wasm/kernels.wasm`: from src/wasm/ and from dist/wasm/ alike, two levels below the package root. */
 const BUILTIN_URL = new URL('../../dist/wasm/kernels.wasm', import.meta.url);
@@ -95,7 +96,7 @@ export class KernelHost {
   carveState(bytes: number): number {
     const at = this.arena.carve(Math.max(bytes, 64));
     if (at < 0) throw new RangeError(`the arena (${this.arena.byteLength} bytes, ${this.arena.used} used) has no room for ${bytes} bytes of kernel state; raise the pipeline's arenaBytes`);
-    new Uint8Array(this.memory.buffer, at, bytes).fill(0);
+    zeroFill(new Uint8Array(this.memory.buffer), at, at + bytes);
     return at;
   }
 }

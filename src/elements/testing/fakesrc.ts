@@ -1,3 +1,4 @@
+import { zeroFill } from '../../memory/zero-fill.js';
 import { Buffer } from '../../element/buffer.js';
 import { Source, type Produced } from '../../element/base/source.js';
 import { FlowResult } from '../../element/flow.js';
@@ -178,7 +179,7 @@ export class FakeSrc extends Source {
     const end = start + size;
     switch (this.fillType) {
       case FILL_ZERO:
-        bytes.fill(0, start, end);
+        zeroFill(bytes, start, end);
         break;
       case FILL_RANDOM: {
         const rng = this.rng;
