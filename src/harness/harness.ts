@@ -1,4 +1,7 @@
-import { Allocator } from '../memory/allocator.js';
+import { Allocator, type BufferAllocator } from '../memory/allocator.js';
+import { Arena } from '../memory/arena.js';
+import { SharedAllocator } from '../memory/shared-allocator.js';
+import { KernelHost } from '../wasm/kernel-host.js';
 import { Buffer } from '../element/buffer.js';
 import { Caps, parseCaps } from '../element/caps/index.js';
 import type { ElementContext } from '../element/context.js';
@@ -39,6 +42,10 @@ export interface HarnessOptions {
   /** Pad names to connect; default "sink" and "src" when the element has them. */
   readonly sinkPad?: string;
   readonly srcPad?: string;
+  /** false: a shared-memory element gets an arena without WebAssembly, so it runs its JS reference. */
+  readonly kernels?: boolean;
+  /** Size of the arena a shared-memory element gets (default 64 MiB). */
+  readonly arenaBytes?: number;
 }
 
 /**
@@ -47,7 +54,13 @@ export interface HarnessOptions {
  */
 export class Harness {
   readonly clock = new FakeClock();
-  readonly allocator = new Allocator();
+  /**
+   * Where buffers come from: a heap allocator, or — for an element whose metadata asks for
+   * shared memory (WebAssembly kernels, `parallel`) — an arena, as a pipeline would give it.
+   */
+  readonly allocator: BufferAllocator;
+  /** The arena of a shared-memory element, else null. */
+  readonly arena: Arena | null;
   readonly messages: BusMessage[] = [];
   /** Promises the element asked upstream to wait for (queue full, clock wait, async write). */
   private blockers: Promise<unknown>[] = [];
@@ -56,8 +69,12 @@ export class Harness {
   eosCount = 0;
 
   constructor(readonly element: Element, options: HarnessOptions = {}) {
+    const shared = element.metadata.sharedMemory === true;
+    this.arena = shared ? Arena.create(options.arenaBytes ?? 64 * 1024 * 1024, options.kernels === false ? 'sab' : 'wasm') : null;
+    this.allocator = this.arena !== null ? new SharedAllocator(this.arena, { onExhausted: 'grow' }) : new Allocator();
     const ctx: ElementContext = {
       allocator: this.allocator,
+      kernels: this.arena === null ? null : KernelHost.for(this.arena),
       clock: this.clock,
       baseTime: 0,
       post: (m) => this.messages.push(m),

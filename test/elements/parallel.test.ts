@@ -6,7 +6,8 @@ import { FlowResult } from '../../src/element/flow.js';
 import { AppSink } from '../../src/elements/app/appsink.js';
 import { ArrivalOrder, Job } from '../../src/elements/compute/arrival-order.js';
 import { Parallel } from '../../src/elements/compute/parallel.js';
-import type { Buffer } from '../../src/element/buffer.js';
+import { Buffer } from '../../src/element/buffer.js';
+import { Allocator } from '../../src/memory/allocator.js';
 import type { Pipeline } from '../../src/exec/pipeline.js';
 import { Harness } from '../../src/harness/harness.js';
 import { copyStats } from '../../src/memory/copy-counter.js';
@@ -169,10 +170,12 @@ describe('parallel', () => {
     const h = await new Harness(el, { caps: 'application/octet-stream' }).start();
     expect(h.events.map((e) => e.type)).toEqual(['stream-start', 'caps', 'segment']);
     const before = copyStats().bytesCopied;
-    expect(h.push(new Uint8Array(16), { pts: 7 })).toBe(FlowResult.OK);
-    expect(copyStats().bytesCopied - before).toBe(2 * 16); // the harness writing its heap slot, then parallel's one copy into shared memory
+    // A buffer from a heap pool (the harness itself allocates from an arena, as a pipeline would).
+    const heap = new Allocator();
+    expect(h.push(Buffer.fromBytes(heap, new Uint8Array(16)), { pts: 7 })).toBe(FlowResult.OK);
+    expect(copyStats().bytesCopied - before).toBe(2 * 16); // writing the heap slot, then parallel's one copy into shared memory
     h.pushEvent(Events.custom('marker'));
-    h.push(new Uint8Array(16), { pts: 8 });
+    h.push(Buffer.fromBytes(heap, new Uint8Array(16)), { pts: 8 });
     h.eos();
     expect(h.events).toHaveLength(3); // the marker waits behind the first buffer
     const steps = [await h.step(), await h.step(), await h.step(), await h.step()];
