@@ -90,7 +90,9 @@ describe('cycle()', () => {
     await sleep(100);
     await p.activate();
     await done;
-    expect(p.stats().xruns).toBe(0);
+    // The pause lasted 20 periods of 5 ms: counted as missed deadlines they would all be xruns.
+    // A loaded machine may miss a few real deadlines around it, so the bound is half of that.
+    expect(p.stats().xruns).toBeLessThan(10);
     await p.dispose();
   });
 });
