@@ -11,6 +11,8 @@ import { FileSink } from '../elements/io/filesink.js';
 import { AppSrc } from '../elements/app/appsrc.js';
 import { AppSink } from '../elements/app/appsink.js';
 import { Parallel } from '../elements/compute/parallel.js';
+import { AudioTestSrc } from '../elements/audio/audiotestsrc.js';
+import { Volume } from '../elements/audio/volume.js';
 import type { ElementClass } from '../element/element.js';
 import { Registry } from './registry.js';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +33,8 @@ export const BUILTIN_ELEMENTS: readonly (readonly [ElementClass, string])[] = [
   [AppSrc, '../elements/app/appsrc.js'],
   [AppSink, '../elements/app/appsink.js'],
   [Parallel, '../elements/compute/parallel.js'],
+  [AudioTestSrc, '../elements/audio/audiotestsrc.js'],
+  [Volume, '../elements/audio/volume.js'],
 ];
 
 /** A registry holding every built-in element and the file:// URI handler. */

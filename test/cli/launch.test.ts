@@ -1,3 +1,4 @@
+import { createDefaultRegistry } from '../../src/index.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -129,7 +130,8 @@ describe('parallax-inspect', () => {
     const r = run(INSPECT);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Source\/Testing:\n {2}fakesrc/);
-    expect(r.out).toContain('Total: 13 elements');
+    expect(r.out).toContain(`Total: ${createDefaultRegistry().list().length} elements`);
+    expect(r.out).toMatch(/Source\/Audio:\n {2}audiotestsrc/);
   });
 
   it('prints one element in detail', () => {
