@@ -111,7 +111,10 @@ async function main(argv: readonly string[]): Promise<number> {
     interrupts++;
     if (args.eosOnShutdown && interrupts === 1) {
       out('handling interrupt: sending EOS so sinks can finish');
-      void pipeline.sendEos();
+      pipeline.sendEos().catch((e: unknown) => {
+        out(`sending EOS failed (${e instanceof Error ? e.message : String(e)}): stopping pipeline`);
+        controller.abort();
+      });
     } else {
       out('handling interrupt: stopping pipeline');
       controller.abort();

@@ -1,7 +1,7 @@
 import { ParallaxError } from '../errors.js';
 import type { Buffer } from '../element/buffer.js';
 import type { Event } from '../element/event.js';
-import type { FlowResult } from '../element/flow.js';
+import { FlowResult } from '../element/flow.js';
 import type { TaskDriver } from './streaming-task.js';
 
 /**
@@ -88,8 +88,13 @@ export class PacedDriver implements TaskDriver {
   }
 
   produce(): Buffer | Event | FlowResult | Promise<Buffer | Event | FlowResult> {
+    // Once stop is requested no cycle is due any more: without this a paced source would run
+    // free (its waits return at once) until its task next looked at its stop flag.
+    if (this.env.stopping()) return FlowResult.FLUSHING;
     const gate = this.spec.type === 'timer' ? this.timerGate(this.spec.periodNs) : this.manualGate();
-    return gate === null ? this.inner.produce() : gate.then(() => this.inner.produce());
+    // A gate also opens when stop is requested during the wait: that is not a cycle.
+    if (gate === null) return this.env.stopping() ? FlowResult.FLUSHING : this.inner.produce();
+    return gate.then(() => (this.env.stopping() ? FlowResult.FLUSHING : this.inner.produce()));
   }
 
   deliver(item: Buffer | Event): FlowResult {

@@ -136,7 +136,8 @@ export class Pipeline {
   readonly elements: Element[] = [];
   clock: Clock = new MonotonicClock();
   private currentState: PipelineState = 'suspended';
-  private tasks: { task: StreamingTask; done: Promise<void>; finished: boolean }[] = [];
+  /** Streaming tasks with the element each one drives (a task's driver may be a pacer around it). */
+  private tasks: { task: StreamingTask; el: Element; done: Promise<void>; finished: boolean }[] = [];
   private baseTime = 0;
   private pausedAt = -1;
   private eosSinks = new Set<Element>();
@@ -401,7 +402,7 @@ export class Pipeline {
     this.scheduler?.activate(this.baseTime, originNs, cyclesAtStart);
     for (const el of drivers) {
       const task = new StreamingTask(this.pace(el, originNs, cyclesAtStart));
-      const entry = { task, done: Promise.resolve(), finished: false };
+      const entry = { task, el, done: Promise.resolve(), finished: false };
       entry.done = task.run().then(
         (r) => this.taskEnded(el, r),
         (e: unknown) => this.taskEnded(el, FlowResult.ERROR, e),
@@ -448,18 +449,16 @@ export class Pipeline {
   async sendEos(): Promise<void> {
     if (this.currentState !== 'running') return;
     this.scheduler?.sendEos();
-    const sources = this.tasks.filter((t) => (t.task.driver as unknown as Element).sinkPads.length === 0 && !(t.task.driver instanceof RingBridgeSource));
+    const sources = this.tasks.filter((t) => t.el.sinkPads.length === 0 && !(t.el instanceof RingBridgeSource));
     for (const t of sources) t.task.stop();
     await Promise.all(sources.map((t) => t.done));
-    for (const t of sources) {
-      const el = t.task.driver as unknown as Element;
-      for (const p of el.srcPads) p.pushEvent(Events.eos());
-    }
+    for (const t of sources) for (const p of t.el.srcPads) p.pushEvent(Events.eos());
   }
 
   /**
    * Runs to the end: activates, waits for EOS or an error, then suspends.
-   * Rejects with the first error posted, or ABORTED when `signal` fires.
+   * Rejects with the first error posted, or ABORTED when `signal` fires or something else
+   * suspends the pipeline first (`suspend()`, `dispose()`): it did not run to the end.
    */
   async run(options: RunOptions = {}): Promise<void> {
     const { signal } = options;
@@ -469,9 +468,16 @@ export class Pipeline {
       const offErr = this.bus.on('error', (m) => finish(m.error));
       const onAbort = (): void => finish(new ParallaxError('ABORTED', `${this.name} was aborted`, { cause: signal?.reason }));
       signal?.addEventListener('abort', onAbort, { once: true });
+      let activated = false;
+      const offState = this.bus.on('state-changed', (m) => {
+        if (m.source !== this.name) return;
+        if (m.to === 'running') activated = true;
+        else if (m.to === 'suspended' && activated) finish(new ParallaxError('ABORTED', `${this.name} was suspended before it reached EOS`));
+      });
       function finish(e: Error | null): void {
         offEos();
         offErr();
+        offState();
         signal?.removeEventListener('abort', onAbort);
         resolve(e);
       }

@@ -55,7 +55,12 @@ export class RingBridgeSink extends Element {
 
   override chain(_pad: Pad, buf: Buffer): FlowResult {
     if (this.pending.length > 0) {
+      // Behind items that wait for room. The task calling now waits for the drain too: with
+      // several upstream tasks on this thread (a funnel), one left running would fill `pending`
+      // until its pool ran out, then block the thread in the allocator while the drain that
+      // would free the slots needs this thread's event loop.
       this.pending.push(buf);
+      this.context.blockUpstream(this.drainingNow());
       return FlowResult.OK;
     }
     if (this.link.consumerStopped()) {
@@ -73,6 +78,7 @@ export class RingBridgeSink extends Element {
     if (this.pending.length > 0) {
       // Behind buffers that wait for room: the event keeps its place (drainPending closes at EOS).
       this.pending.push(ev);
+      this.context.blockUpstream(this.drainingNow());
       return true;
     }
     if (!this.offer(ev)) {
@@ -132,29 +138,43 @@ export class RingBridgeSink extends Element {
    */
   private drainingNow(): Promise<void> {
     if (this.draining !== null) return this.draining;
-    const drain = this.drainPending();
+    const drain = this.drainPending(++this.drains);
     if (this.pending.length > 0) this.draining = drain;
     return drain;
   }
 
-  /** Offers the pending items in order as the consumer makes room. */
-  private async drainPending(): Promise<void> {
+  /** Drains started: a drain forgets itself at its end only if it is still the current one. */
+  private drains = 0;
+
+  /**
+   * Offers the pending items in order as the consumer makes room. It never rejects: an item that
+   * cannot be offered (an event that cannot be written, the arena full) is an element error, and
+   * what is pending is released, so no caller is left holding a rejected drain.
+   */
+  private async drainPending(id: number): Promise<void> {
     try {
-      while (this.pending.length > 0) {
-        if (this.arena.stopRequested() || this.unblocked || this.link.consumerStopped()) {
-          for (const item of this.pending.splice(0)) if (item instanceof Buffer) item.release();
-          return;
-        }
-        const head = this.pending[0]!;
-        if (this.offer(head)) {
-          this.pending.shift();
-          if (!(head instanceof Buffer) && head.type === 'eos') this.link.close();
-          continue;
-        }
-        await this.link.waitForPopAsync(WAIT_SLICE_MS);
-      }
+      await this.offerPending();
+    } catch (e) {
+      for (const item of this.pending.splice(0)) if (item instanceof Buffer) item.release();
+      this.error(`cannot pass an item to the next thread: ${e instanceof Error ? e.message : String(e)}`, e);
     } finally {
-      this.draining = null;
+      if (this.drains === id) this.draining = null;
+    }
+  }
+
+  private async offerPending(): Promise<void> {
+    while (this.pending.length > 0) {
+      if (this.arena.stopRequested() || this.unblocked || this.link.consumerStopped()) {
+        for (const item of this.pending.splice(0)) if (item instanceof Buffer) item.release();
+        return;
+      }
+      const head = this.pending[0]!;
+      if (this.offer(head)) {
+        this.pending.shift();
+        if (!(head instanceof Buffer) && head.type === 'eos') this.link.close();
+        continue;
+      }
+      await this.link.waitForPopAsync(WAIT_SLICE_MS);
     }
   }
 

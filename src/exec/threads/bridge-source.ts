@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Buffer } from '../../element/buffer.js';
 import { Element } from '../../element/element.js';
-import type { Event } from '../../element/event.js';
+import { Events, type Event } from '../../element/event.js';
 import { FlowResult } from '../../element/flow.js';
 import type { ElementMetadata } from '../../element/metadata.js';
 import type { Pad } from '../../element/pad.js';
@@ -109,10 +109,17 @@ export class RingBridgeSource extends Element implements TaskDriver {
 
   finish(result: FlowResult): void {
     this.link.close(result);
-    if (result !== FlowResult.EOS) this.drainReleasing();
+    // Downstream ended the stream (a sink with num-buffers, identity eos-after) before the EOS
+    // event came through: send one, as a queue does, or the sink never reports EOS and the
+    // pipeline waits for ever. The producer learns from the link and stops.
+    if (result === FlowResult.EOS && !this.sawEos) {
+      this.sawEos = true;
+      this.srcPad.pushEvent(Events.eos());
+    }
+    this.drainReleasing();
   }
 
-  /** After a stop, buffers left in the ring go back to their pools. */
+  /** Buffers left in the ring when the consumer stops go back to their pools. */
   private drainReleasing(): void {
     for (let item = this.next(); item !== null; item = this.next()) {
       if (item instanceof Buffer) item.release();

@@ -185,7 +185,8 @@ export async function runDataThread(init: ThreadInit, port: MessagePort, control
     stats,
   }, nodeEndpoint(control));
 
-  const tasks: { task: StreamingTask; done: Promise<void> }[] = [];
+  /** Streaming tasks with the element each one drives (a task's driver may be a pacer around it). */
+  const tasks: { task: StreamingTask; el: Element; done: Promise<void> }[] = [];
   const pacers: PacedDriver[] = [];
   let statsTimer: ReturnType<typeof setInterval> | null = null;
   const drivers: (Element & TaskDriver)[] = [...elements.filter(isDriver), ...sources];
@@ -220,7 +221,7 @@ export async function runDataThread(init: ThreadInit, port: MessagePort, control
               ended(d, FlowResult.ERROR);
             },
           );
-          tasks.push({ task, done });
+          tasks.push({ task, el: d, done });
         }
         statsTimer = setInterval(() => send({ type: 'stats', stats: stats() }), STATS_INTERVAL_MS);
         statsTimer.unref();
@@ -235,7 +236,7 @@ export async function runDataThread(init: ThreadInit, port: MessagePort, control
         for (const t of tasks) t.task.resume();
         break;
       case 'send-eos':
-        void sendEos();
+        sendEos().catch((e: unknown) => context.post({ type: 'error', source: `datathread${init.index}`, error: new Error(`sending EOS failed: ${e instanceof Error ? e.message : String(e)}`) }));
         break;
       case 'stop':
         void stop();
@@ -252,10 +253,10 @@ export async function runDataThread(init: ThreadInit, port: MessagePort, control
 
   /** As Pipeline.sendEos: sources stop producing and push EOS, so sinks can finish. */
   async function sendEos(): Promise<void> {
-    const own = tasks.filter((t) => !(t.task.driver instanceof RingBridgeSource));
+    const own = tasks.filter((t) => !(t.el instanceof RingBridgeSource));
     for (const t of own) t.task.stop();
     await Promise.all(own.map((t) => t.done));
-    for (const t of own) for (const p of (t.task.driver as unknown as Element).srcPads) p.pushEvent(Events.eos());
+    for (const t of own) for (const p of t.el.srcPads) p.pushEvent(Events.eos());
   }
 
   async function stop(): Promise<void> {

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { launch, type PipelineOptions } from '../../src/index.js';
+
+/** run() within `ms`, or a failure that says it hung. */
+async function runWithin(desc: string, options: PipelineOptions, ms = 5000): Promise<void> {
+  const p = launch(desc, options);
+  const hung = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${options.scheduling ?? 'async'}: ${desc} still running after ${ms} ms`)), ms));
+  try {
+    await Promise.race([p.run(), hung]);
+  } finally {
+    await p.dispose();
+  }
+}
+
+describe('data threads: lifecycle', () => {
+  it.each(['async', 'hybrid'] as const)('%s: a sink that ends the stream behind a thread link (num-buffers, eos-after) still brings the pipeline to EOS', async (scheduling) => {
+    await runWithin('fakesrc ! queue ! fakesink num-buffers=1000', { scheduling });
+    await runWithin('fakesrc ! queue ! identity eos-after=100 ! fakesink', { scheduling });
+  });
+
+  it('two sources on one data thread funnelled into a small thread link both run to the end (no deadlock, no starvation)', async () => {
+    const n = 20_000;
+    const p = launch(`funnel name=f ! queue max-size-buffers=16 ! fakesink  fakesrc num-buffers=${n} sizetype=fixed sizemax=256 ! f.  fakesrc num-buffers=${n} sizetype=fixed sizemax=256 ! f.`, { scheduling: 'hybrid' });
+    const hung = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('funnel into a thread link hung')), 10_000));
+    await Promise.race([p.run(), hung]);
+    const s = p.stats();
+    expect([s.pads['fakesrc0:src']?.buffers, s.pads['fakesrc1:src']?.buffers, s.pads['f:src']?.buffers]).toEqual([n, n, 2 * n]);
+    await p.dispose();
+  });
+
+  it.each(['async', 'hybrid'] as const)('%s: sendEos() on a timer-driven pipeline ends it with EOS', async (scheduling) => {
+    const p = launch('fakesrc sizetype=fixed sizemax=64 ! queue ! fakesink', { scheduling, driver: '5ms' });
+    let eos = false;
+    p.bus.on('eos', () => (eos = true));
+    const isRunning = new Promise<void>((resolve) => p.bus.on('state-changed', (m) => m.source === p.name && m.to === 'running' && resolve()));
+    const running = p.run();
+    await isRunning;
+    await new Promise((r) => setTimeout(r, 50));
+    await p.sendEos();
+    const hung = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no EOS after sendEos')), 5000));
+    await Promise.race([running, hung]);
+    expect(eos).toBe(true);
+    await p.dispose();
+  });
+
+  it.each(['async', 'hybrid'] as const)('%s: a manual-driven source makes exactly the cycles signalled, also when the pipeline then stops', async (scheduling) => {
+    const p = launch('fakesrc sizetype=fixed sizemax=64 ! queue ! fakesink', { scheduling, driver: 'manual' });
+    const isRunning = new Promise<void>((resolve) => p.bus.on('state-changed', (m) => m.source === p.name && m.to === 'running' && resolve()));
+    const running = p.run().catch(() => {});
+    await isRunning;
+    p.cycle(8);
+    await new Promise((r) => setTimeout(r, 300));
+    await p.suspend();
+    await running;
+    expect(p.stats().pads['fakesrc0:src']?.buffers).toBe(8);
+    await p.dispose();
+  });
+});
