@@ -15,6 +15,8 @@
  *   word 6  xruns: cycle deadlines missed, all threads
  *   word 7  kernel area: 1 when bytes 64 KiB..4 MiB are kept for WebAssembly kernels' constant
  *           data (a WebAssembly arena of at least 8 MiB), else 0 (doc/design/006)
+ *   word 8  slot sleepers: threads waiting for a slot of any pool (SharedAllocator)
+ *   word 9  slot epoch: bumped by a release (in any pool) that saw slot sleepers; the wait word
  *   word 16 + 4i  pool i: base (u32), payload capacity (u32), slot count (u32), ready (0/1)
  *   then pools, rings and kernel state, each at a 64-byte boundary, carved by `carve`: from
  *   DIRECTORY_END, or from 4 MiB when the arena keeps the kernel area.
@@ -27,7 +29,7 @@
  */
 import { alignUp, type Region } from './region.js';
 import { SabRegion, WasmMemoryRegion, type WasmMemory } from './shared-regions.js';
-import { SharedPool, sharedPoolBytes } from './shared-pool.js';
+import { SharedPool, sharedPoolBytes, type ReleaseSignal } from './shared-pool.js';
 import { ringBytes } from './spsc/ring.js';
 
 /** Atomics.waitAsync; the ES2023 lib types do not declare it. */
@@ -45,6 +47,9 @@ const W_STOP = 4;
 const W_CYCLES = 5;
 const W_XRUNS = 6;
 const W_KERNEL_AREA = 7;
+/** Threads waiting for a slot of any pool, and the epoch a release bumps when there are some. */
+const W_SLOT_SLEEPERS = 8;
+const W_SLOT_EPOCH = 9;
 const DIRECTORY = 16;
 /** Where kernels' constant data may start (the built-in module's memoryBase) and must end. */
 export const KERNEL_DATA_START = 64 * 1024;
@@ -141,7 +146,7 @@ export class Arena {
     // SYNC POINT with other creators: each Atomics.add hands out a distinct number.
     const id = Atomics.add(this.words, W_POOLS, 1);
     if (id >= MAX_POOLS) throw new RangeError(`an arena holds at most ${MAX_POOLS} pools`);
-    const pool = new SharedPool(this.region, base, payloadCapacity, slotCount, true, id);
+    const pool = new SharedPool(this.region, base, payloadCapacity, slotCount, true, id, this.releaseSignal);
     const e = DIRECTORY + id * 4;
     Atomics.store(this.words, e, base);
     Atomics.store(this.words, e + 1, payloadCapacity);
@@ -160,9 +165,34 @@ export class Arena {
     const e = DIRECTORY + id * 4;
     // SYNC POINT with createPool's store of `ready`.
     if (Atomics.load(this.words, e + 3) !== 1) throw new Error(`pool ${id} is not published in this arena`);
-    const pool = new SharedPool(this.region, Atomics.load(this.words, e) >>> 0, Atomics.load(this.words, e + 1) >>> 0, Atomics.load(this.words, e + 2) >>> 0, false, id);
+    const pool = new SharedPool(this.region, Atomics.load(this.words, e) >>> 0, Atomics.load(this.words, e + 1) >>> 0, Atomics.load(this.words, e + 2) >>> 0, false, id, this.releaseSignal);
     this.pools[id] = pool;
     return pool;
+  }
+
+  /** What every pool of this arena signals on release, so one wait covers them all. */
+  private get releaseSignal(): ReleaseSignal {
+    return { words: this.words, sleepers: W_SLOT_SLEEPERS, epoch: W_SLOT_EPOCH };
+  }
+
+  /**
+   * Runs `tryTake` and, if it finds nothing, waits up to `ms` for a release in any pool of this
+   * arena, then runs it once more. Threads that may block only (Atomics.wait).
+   */
+  waitForRelease<T>(tryTake: () => T | null, ms: number): T | null {
+    // SYNC POINT with SharedPool.release's load of the slot sleepers: from here on every release
+    // bumps the epoch, so one between the re-check below and the wait is not lost.
+    Atomics.add(this.words, W_SLOT_SLEEPERS, 1);
+    try {
+      const epoch = Atomics.load(this.words, W_SLOT_EPOCH);
+      const got = tryTake();
+      if (got !== null) return got;
+      // SYNC POINT with SharedPool.release's notify; waits on the epoch read before the re-check.
+      Atomics.wait(this.words, W_SLOT_EPOCH, epoch, ms);
+      return tryTake();
+    } finally {
+      Atomics.sub(this.words, W_SLOT_SLEEPERS, 1);
+    }
   }
 
   /** Pools published so far, by any thread. */

@@ -41,7 +41,7 @@ export class Pool implements SlotPool {
     this.bytes = new Uint8Array(this.region.buffer);
     this.i32 = new Int32Array(this.region.buffer);
     this.u32 = new Uint32Array(this.region.buffer);
-    this.f64 = new Float64Array(this.region.buffer, 0, this.region.byteLength >> 3);
+    this.f64 = new Float64Array(this.region.buffer, 0, Math.floor(this.region.byteLength / 8));
     this.free = new Int32Array(slotCount);
     for (let i = 0; i < slotCount; i++) this.free[i] = slotCount - 1 - i;
     this.freeTop = slotCount;

@@ -24,6 +24,8 @@ export interface SharedAllocatorOptions {
   /** Called once per size class that stays exhausted for `stallWarningMs`. */
   readonly onStall?: (size: number, slots: number) => void;
   readonly stallWarningMs?: number;
+  /** How long one blocked wait lasts before `shouldStop` is polled again (ms, default 20). */
+  readonly waitSliceMs?: number;
 }
 
 /** How long one blocked wait lasts before the stop flag is polled again. */
@@ -88,18 +90,26 @@ export class SharedAllocator implements BufferAllocator {
     const warnAfter = this.options.stallWarningMs ?? 1000;
     for (;;) {
       if (this.options.shouldStop?.() === true) throw new StopRequested();
-      for (const pool of pools) {
-        const slot = pool === pools[0] ? pool.acquireWait(WAIT_SLICE_MS) : pool.acquire();
-        if (slot >= 0) {
-          this.lastSlot = slot;
-          return pool;
-        }
-      }
+      // One wait for a release in any pool of the class (the arena's release signal).
+      const pool = this.arena.waitForRelease(() => this.takeFrom(pools), this.options.waitSliceMs ?? WAIT_SLICE_MS);
+      if (pool !== null) return pool;
       if (!this.stalled.has(cls) && performance.now() - started > warnAfter) {
         this.stalled.add(cls);
         this.options.onStall?.(cls, pools.reduce((n, p) => n + p.slotCount, 0));
       }
     }
+  }
+
+  /** A slot from the first pool that has one (sets lastSlot), or null. */
+  private takeFrom(pools: SharedPool[]): SharedPool | null {
+    for (const pool of pools) {
+      const slot = pool.acquire();
+      if (slot >= 0) {
+        this.lastSlot = slot;
+        return pool;
+      }
+    }
+    return null;
   }
 
   private addPool(cls: number, slots: number, pools: SharedPool[]): SharedPool {

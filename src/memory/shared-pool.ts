@@ -40,6 +40,16 @@ function slotStride(payloadCapacity: number): number {
   return SLOT_HEADER_BYTES + alignUp(Math.max(payloadCapacity, 1), SLOT_ALIGN);
 }
 
+/**
+ * Words outside the pool that a release also signals (the arena's): a thread waiting for a slot
+ * of any of several pools sleeps on one word. Same protocol as the pool's own sleepers/epoch.
+ */
+export interface ReleaseSignal {
+  readonly words: Int32Array;
+  readonly sleepers: number;
+  readonly epoch: number;
+}
+
 /** Atomics.wait's outcome when a slot may be free again, or the wait timed out. */
 type WaitOutcome = 'ok' | 'not-equal' | 'timed-out';
 
@@ -60,7 +70,7 @@ export class SharedPool implements SlotPool {
    * Maps a pool laid out at `base`. Pass `init: true` exactly once, from the thread that
    * creates it, before the region is shared: it marks every slot free.
    */
-  constructor(readonly region: Region, readonly base: number, readonly payloadCapacity: number, readonly slotCount: number, init = false, readonly id = -1) {
+  constructor(readonly region: Region, readonly base: number, readonly payloadCapacity: number, readonly slotCount: number, init = false, readonly id = -1, private readonly signal: ReleaseSignal | null = null) {
     if (!region.shared) throw new Error(`a SharedPool needs a shared region, not a ${region.kind} one`);
     if (base % 64 !== 0) throw new RangeError(`shared pool base must be a multiple of 64 bytes, got ${base}`);
     if (!Number.isInteger(slotCount) || slotCount <= 0) throw new RangeError(`slot count must be a positive integer, got ${slotCount}`);
@@ -73,7 +83,7 @@ export class SharedPool implements SlotPool {
     this.slotsBase = base + CONTROL_BYTES + bitmapBytes(slotCount);
     this.i32 = new Int32Array(region.buffer);
     this.u32 = new Uint32Array(region.buffer);
-    this.f64 = new Float64Array(region.buffer, 0, region.byteLength >> 3);
+    this.f64 = new Float64Array(region.buffer, 0, Math.floor(region.byteLength / 8));
     this.bytes = new Uint8Array(region.buffer);
     if (init) {
       for (let w = 0; w < this.bitmapWords; w++) {
@@ -137,6 +147,12 @@ export class SharedPool implements SlotPool {
     if (Atomics.load(this.control, SLEEPERS) !== 0) {
       Atomics.add(this.control, EPOCH, 1);
       Atomics.notify(this.control, EPOCH);
+    }
+    const s = this.signal;
+    // SYNC POINT with Arena.waitForRelease's increment of the slot sleepers.
+    if (s !== null && Atomics.load(s.words, s.sleepers) !== 0) {
+      Atomics.add(s.words, s.epoch, 1);
+      Atomics.notify(s.words, s.epoch);
     }
   }
 

@@ -26,12 +26,12 @@ export function viewsOf(buffer: ArrayBufferLike): MemoryViews {
     const n = buffer.byteLength;
     v = {
       u8: new Uint8Array(buffer),
-      i16: new Int16Array(buffer, 0, n >> 1),
-      u16: new Uint16Array(buffer, 0, n >> 1),
-      i32: new Int32Array(buffer, 0, n >> 2),
-      u32: new Uint32Array(buffer, 0, n >> 2),
-      f32: new Float32Array(buffer, 0, n >> 2),
-      f64: new Float64Array(buffer, 0, n >> 3),
+      i16: new Int16Array(buffer, 0, Math.floor(n / 2)),
+      u16: new Uint16Array(buffer, 0, Math.floor(n / 2)),
+      i32: new Int32Array(buffer, 0, Math.floor(n / 4)),
+      u32: new Uint32Array(buffer, 0, Math.floor(n / 4)),
+      f32: new Float32Array(buffer, 0, Math.floor(n / 4)),
+      f64: new Float64Array(buffer, 0, Math.floor(n / 8)),
       dv: new DataView(buffer),
     };
     cache.set(buffer, v);

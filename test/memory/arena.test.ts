@@ -254,3 +254,14 @@ describe('the kernel area', () => {
     expect(sab.transferable).toBe(sab.buffer);
   });
 });
+
+describe('large arenas', () => {
+  it('an arena of 2 GiB or more makes pools (typed-array lengths are not computed with 32-bit shifts)', () => {
+    const arena = Arena.create(2 ** 31 + 65536, 'sab');
+    const pool = arena.createPool(1024, 4)!;
+    const slot = pool.acquire();
+    expect(slot).toBeGreaterThanOrEqual(0);
+    pool.unref(slot);
+    expect(pool.freeCount).toBe(4);
+  });
+});

@@ -116,6 +116,23 @@ describe('SharedAllocator in block mode, on a data thread', () => {
     expect(pool.freeCount).toBe(0);
   });
 
+  it('a release into any pool of the class wakes a blocked acquire at once, not at the end of its wait slice', async () => {
+    const arena = Arena.create(1 << 20);
+    // A wait slice of 10 s: an acquire that ends sooner was woken by the release.
+    const peer = new Peer('allocator-worker.mjs', { buffer: arena.buffer, size: 1000, reserve: 2, secondPool: 2, stallWarningMs: 60_000, waitSliceMs: 10_000 });
+    const exhausted = await peer.next<Exhausted>();
+    expect(exhausted.stats).toEqual({ pools: 2, slots: 4, freeSlots: 0, poolsAdded: 0 });
+    const last = exhausted.held[exhausted.held.length - 1]!;
+    const second = arena.pool(last.pool);
+    expect(second.id).not.toBe(exhausted.held[0]!.pool);
+    await sleep(50);
+    second.release(last.slot);
+    const got = await peer.next<Outcome>();
+    if (got.type !== 'acquired') throw new Error(`the blocked acquire threw: ${got.message}`);
+    expect({ pool: got.pool, slot: got.slot }).toEqual(last);
+    expect(got.waitedMs).toBeLessThan(5000);
+  });
+
   it('a blocked acquire ends with StopRequested when the pipeline stops', async () => {
     const arena = Arena.create(1 << 20, 'sab');
     const { peer } = await blockedWorker(arena, 60_000);

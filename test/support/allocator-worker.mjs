@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Arena, SharedAllocator, StopRequested } from '../../dist/index.js';
 
-const { buffer, size, reserve, stallWarningMs } = workerData;
+const { buffer, size, reserve, stallWarningMs, secondPool = 0, waitSliceMs } = workerData;
 const arena = Arena.attach(buffer);
 const stalls = [];
 const allocator = new SharedAllocator(arena, {
@@ -14,11 +14,14 @@ const allocator = new SharedAllocator(arena, {
   shouldStop: () => arena.stopRequested(),
   onStall: (cls, slots) => stalls.push([cls, slots]),
   stallWarningMs,
+  waitSliceMs,
 });
 
 allocator.reserve(size, reserve);
+// A second pool of the same class, as reserveDepth makes when a link is deeper than the first.
+if (secondPool > 0) allocator.reserveDepth(reserve + secondPool);
 const held = [];
-for (let i = 0; i < reserve; i++) {
+for (let i = 0; i < reserve + secondPool; i++) {
   const pool = allocator.acquire(size);
   held.push({ pool: pool.id, slot: allocator.lastSlot });
 }
