@@ -3,7 +3,7 @@
 import typescript from '@rollup/plugin-typescript';
 
 export default {
-  input: ['src/index.ts', 'src/cli/launch.ts', 'src/cli/inspect.ts', 'src/exec/threads/host.ts'],
+  input: ['src/index.ts', 'src/cli/launch.ts', 'src/cli/inspect.ts', 'src/cli/wasm-build.ts', 'src/exec/threads/host.ts'],
   output: {
     dir: 'dist',
     format: 'es',
@@ -11,7 +11,7 @@ export default {
     preserveModulesRoot: 'src',
     sourcemap: true,
   },
-  external: (id) => id.startsWith('node:') || ['nanoevents', 'prom-client', 'comlink', 'piscina'].some((m) => id === m || id.startsWith(m + '/')),
+  external: (id) => id.startsWith('node:') || ['nanoevents', 'prom-client', 'comlink', 'piscina', 'assemblyscript'].some((m) => id === m || id.startsWith(m + '/')),
   plugins: [
     typescript({
       tsconfig: './tsconfig.json',

@@ -42,6 +42,9 @@ export { planPlacement, threadEligibility, type SchedulingMode, type Plan, type 
 export { toDot } from './graph/dot.js';
 export { queryLatency, type Latency } from './graph/latency.js';
 export * from './elements/index.js';
+export { buildKernel, defaultMemoryBase, KernelBuildError, type BuildKernelOptions, type BuiltKernel } from './wasm/build-kernel.js';
+export { loadUserModule, KernelModuleError, type UserModule } from './wasm/user-module.js';
+export type { KernelDescriptor, KernelProperty } from './wasm/user-descriptor.js';
 export { pipelineMetrics } from './metrics/prometheus.js';
 export { serveMetrics, type ServeMetricsOptions, type MetricsServer } from './metrics/serve.js';
 

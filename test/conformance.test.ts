@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { FlowResult, Harness, createDefaultRegistry, launch, type Element } from '../src/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FlowResult, Harness, buildKernel, createDefaultRegistry, launch, type Element } from '../src/index.js';
 import { convertPropertyValue } from '../src/element/property.js';
 
 // Every registered element goes through the same checks: metadata that inspect can print,
@@ -9,11 +11,21 @@ import { convertPropertyValue } from '../src/element/property.js';
 const registry = createDefaultRegistry();
 const entries = registry.list();
 
+/** WebAssembly kernels for the wasm elements, built from test/fixtures/wasm/ before the suite. */
+const kernels: Record<string, string> = {};
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parallax-conformance-'));
+  for (const [factory, fixture] of [['wasmtransform', 'invert'], ['wasmsrc', 'ramp'], ['wasmsink', 'limit']] as const) {
+    kernels[factory] = (await buildKernel(fileURLToPath(new URL(`fixtures/wasm/${fixture}.ts`, import.meta.url)), { outFile: join(dir, `${fixture}.wasm`) })).outFile;
+  }
+}, 60_000);
+
 /** Elements that need a resource before they can start. */
 function configure(el: Element): void {
   if (el.factory === 'filesrc') el.set('location', fileURLToPath(import.meta.url));
   if (el.factory === 'filesink') el.set('location', '/dev/null');
   if (el.factory === 'parallel') el.set('module', 'examples/06-parallel/invert.mjs');
+  if (kernels[el.factory] !== undefined) el.set('module', kernels[el.factory]);
 }
 
 describe.each(entries.map((e) => [e.factory, e] as const))('%s', (factory, entry) => {
@@ -77,7 +89,8 @@ describe.each(entries.map((e) => [e.factory, e] as const))('%s', (factory, entry
       await h.stop();
       return;
     }
-    const p = launch(`fakesrc ! application/x-refused ! ${factory}`, { registry });
+    const hasSrc = entry.elementClass.metadata.padTemplates.some((t) => t.direction === 'src' && t.presence === 'always');
+    const p = launch(`fakesrc ! application/x-refused ! ${factory}${hasSrc ? ' ! fakesink' : ''}`, { registry });
     await expect(p.prepare()).rejects.toThrow(/cannot link/);
   });
 });

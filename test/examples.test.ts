@@ -11,6 +11,7 @@ const expected: Record<string, RegExp> = {
   '04-file-copy': /copied 100000 bytes, identical: true/,
   '05-errors': /\[UNKNOWN_PROPERTY\][\s\S]*\[LAUNCH_SYNTAX\][\s\S]*\[NOT_NEGOTIATED\]/,
   '06-parallel': /^64 buffers inverted in order: true, bytes copied: 0$/m,
+  '07-wasm-element': /^64 buffers through threshold: true, mode: shared, bytes copied: 0$/m,
 };
 
 describe('examples', () => {

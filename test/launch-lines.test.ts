@@ -1,14 +1,21 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { createDefaultRegistry, launch, type Element } from '../src/index.js';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildKernel, createDefaultRegistry, launch, type Element } from '../src/index.js';
 
 // Each element's documented launch line runs to EOS. Elements that exchange data with the
 // application (appsrc, appsink) get their application side driven here.
 const registry = createDefaultRegistry();
 const dir = mkdtempSync(join(tmpdir(), 'parallax-lines-'));
 writeFileSync(join(dir, 'input.bin'), new Uint8Array(10_000).fill(7));
+// The wasm elements' lines name kernels in /tmp/: built from test/fixtures/wasm/.
+beforeAll(async () => {
+  for (const name of ['invert', 'ramp', 'limit']) {
+    await buildKernel(fileURLToPath(new URL(`fixtures/wasm/${name}.ts`, import.meta.url)), { outFile: join(dir, `${name}.wasm`) });
+  }
+}, 60_000);
 
 describe('every element example runs', () => {
   it.each(registry.list().map((e) => [e.factory, e.elementClass.metadata.example] as const))('%s: %s', async (_f, example) => {

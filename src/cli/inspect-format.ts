@@ -1,4 +1,4 @@
-import { describePropertyType, formatPropertyValue } from '../element/property.js';
+import { describePropertyType, formatPropertyValue, type PropertySpec } from '../element/property.js';
 import { padTemplatesOf } from '../element/element.js';
 import type { Registry } from '../registry/registry.js';
 import { didYouMean } from '../registry/suggest.js';
@@ -18,11 +18,27 @@ export function formatElementList(registry: Registry): string {
   return out.join('\n') + '\n';
 }
 
-/** Everything about one element, or undefined (with a hint) when it does not exist. */
-export function formatElementDetails(registry: Registry, factory: string): { text: string } | { error: string } {
+/**
+ * Everything about one element, or undefined (with a hint) when it does not exist. `props`
+ * (`module=x.wasm`) are set on an instance first, so that properties an element gets from one
+ * of them — a WebAssembly module's — are listed too.
+ */
+export function formatElementDetails(registry: Registry, factory: string, props: readonly (readonly [string, string])[] = []): { text: string } | { error: string } {
   const entry = registry.get(factory);
   if (entry === undefined) return { error: `No such element "${factory}"${didYouMean(factory, registry.factories())}` };
   const m = entry.elementClass.metadata;
+  let specs: (name: string) => PropertySpec = (name) => m.properties[name]!;
+  let names = Object.keys(m.properties);
+  if (props.length > 0) {
+    const el = new entry.elementClass(factory);
+    try {
+      for (const [k, v] of props) el.set(k, v);
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    }
+    specs = (name) => el.propertySpec(name)!;
+    names = el.propertyNames();
+  }
   const out = [
     'Factory Details:',
     `  Name:            ${m.factory}`,
@@ -41,10 +57,10 @@ export function formatElementDetails(registry: Registry, factory: string): { tex
     out.push('');
   }
   out.push('Element Properties:');
-  const names = Object.keys(m.properties).sort();
+  names.sort();
   if (names.length === 0) out.push('  none');
   for (const name of names) {
-    const p = m.properties[name]!;
+    const p = specs(name);
     const flags = p.readonly ? 'readable' : `readable, writable${p.mutable ? ', changeable while running' : ''}`;
     out.push(`  ${name.padEnd(22)}: ${p.description}`, `${' '.repeat(26)}flags: ${flags}`,
       `${' '.repeat(26)}${describePropertyType(p)}. Default: ${formatPropertyValue(p.default)}`);

@@ -128,6 +128,22 @@ export abstract class Element {
     return this.metadata.properties[name];
   }
 
+  /**
+   * Every property this element has: its class's, and for elements whose properties come from
+   * another property's value (wasmtransform's from its module), those too.
+   */
+  propertyNames(): string[] {
+    return Object.keys(this.metadata.properties);
+  }
+
+  /**
+   * Why `name` is not a property of this element, for elements that can say more than "no such
+   * property" (wasmtransform: "module m.wasm declares a, b"); undefined for the usual message.
+   */
+  explainUnknownProperty(_name: string): string | undefined {
+    return undefined;
+  }
+
   /** Reads a property: its set value, or its default. */
   get(name: string): PropertyValue {
     const v = this.values.get(name);
@@ -135,7 +151,7 @@ export abstract class Element {
     const spec = this.propertySpec(name);
     if (spec === undefined) {
       if (name === 'name') return this.name;
-      throw new ParallaxError('UNKNOWN_PROPERTY', `${this.name} (${this.factory}) has no property "${name}"`);
+      throw new ParallaxError('UNKNOWN_PROPERTY', this.explainUnknownProperty(name) ?? `${this.name} (${this.factory}) has no property "${name}"`);
     }
     return this.readProperty(name) ?? spec.default;
   }
@@ -156,7 +172,7 @@ export abstract class Element {
       return;
     }
     const spec = this.propertySpec(name);
-    if (spec === undefined) throw new ParallaxError('UNKNOWN_PROPERTY', `${this.name} (${this.factory}) has no property "${name}"`);
+    if (spec === undefined) throw new ParallaxError('UNKNOWN_PROPERTY', this.explainUnknownProperty(name) ?? `${this.name} (${this.factory}) has no property "${name}"`);
     if (spec.readonly) throw new ParallaxError('PROPERTY_NOT_MUTABLE', `property ${name} of ${this.name} is read-only`);
     if (this.state === 'running' && !spec.mutable) {
       throw new ParallaxError('PROPERTY_NOT_MUTABLE', `property ${name} of ${this.name} cannot change while the pipeline is running`);

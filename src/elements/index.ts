@@ -12,3 +12,6 @@ export { FileSink } from './io/filesink.js';
 export { AppSrc } from './app/appsrc.js';
 export { AppSink } from './app/appsink.js';
 export { Parallel } from './compute/parallel.js';
+export { WasmTransform } from './wasm/wasmtransform.js';
+export { WasmSrc } from './wasm/wasmsrc.js';
+export { WasmSink } from './wasm/wasmsink.js';

@@ -88,7 +88,15 @@ export class LaunchBuilder {
     }
     const nameProp = node.props.find((p) => p.name === 'name');
     const el = new entry.elementClass(nameProp?.value ?? this.autoName(node.factory));
-    for (const prop of node.props) if (prop.name !== 'name') this.setProp(el, prop);
+    // Properties another property brings (a WebAssembly module's) are set after the rest, so
+    // `wasmtransform gain=2 module=gain.wasm` works in either order.
+    const later: PropNode[] = [];
+    for (const prop of node.props) {
+      if (prop.name === 'name') continue;
+      if (el.propertySpec(prop.name) === undefined && el.propertySpec(prop.name.replace(/_/g, '-')) === undefined) later.push(prop);
+      else this.setProp(el, prop);
+    }
+    for (const prop of later) this.setProp(el, prop);
     this.add(el, nameProp?.valueSpan ?? node.factorySpan, bin);
     this.made.set(node, el);
     return el;
@@ -99,8 +107,8 @@ export class LaunchBuilder {
     const prop = given.name.includes('_') && el.propertySpec(given.name) === undefined ? { ...given, name: given.name.replace(/_/g, '-') } : given;
     const spec = el.propertySpec(prop.name);
     if (spec === undefined) {
-      const names = Object.keys(el.metadata.properties);
-      this.fail('UNKNOWN_PROPERTY', `no property "${prop.name}" on ${el.name} (${el.factory})${didYouMean(prop.name, names)}`, prop.nameSpan);
+      const names = el.propertyNames();
+      this.fail('UNKNOWN_PROPERTY', el.explainUnknownProperty(prop.name) ?? `no property "${prop.name}" on ${el.name} (${el.factory})${didYouMean(prop.name, names)}`, prop.nameSpan);
     }
     if (spec.type === 'caps') {
       // Point at the fault inside the caps, not at the whole value.

@@ -21,11 +21,24 @@
  *   then pools, rings and kernel state, each at a 64-byte boundary, carved by `carve`: from
  *   DIRECTORY_END, or from 4 MiB when the arena keeps the kernel area.
  *
+ * Kernel data claims, only in an arena that keeps the kernel area (bytes 32 KiB..64 KiB, which
+ * nothing else uses there): which user module's constant data occupies which bytes of the user
+ * windows (1..4 MiB), so that two modules never write their data over each other, on any thread
+ * (doc/design/006). In 32-bit words from byte 32768:
+ *   word 0  lock: 0 free, 1 held      word 1  claims recorded      words 2..15  reserved
+ *   from byte 32768 + 64, 16 bytes per claim: start (u32), end (u32, exclusive), and the
+ *   module data's hash in two u32 words. Room for CLAIMS_MAX claims. Claims are never dropped:
+ *   the arena lives as long as one prepared pipeline.
+ *
  * Contract. `carve` bumps word 2 with compareExchange, so threads carve disjoint ranges. A pool is
  * initialised (its bitmap written) before its directory entry's `ready` word is stored; a thread
  * that loads `ready` = 1 then sees the whole pool. Pool numbers are taken with Atomics.add on
  * word 3, so two threads never publish the same number. The region never grows: views stay valid.
  * Memory is committed by the OS on first touch, so a generous arena costs address space, not RSS.
+ * The claims table is read and written only by `claimKernelData`, which holds its lock word
+ * (taken with compareExchange 0 → 1, given back with a store of 0): plain reads and writes of
+ * the entries inside are ordered by those two atomics, so a thread that takes the lock sees
+ * every claim made before.
  */
 import { alignUp, type Region } from './region.js';
 import { SabRegion, WasmMemoryRegion, type WasmMemory } from './shared-regions.js';
@@ -54,6 +67,29 @@ const DIRECTORY = 16;
 /** Where kernels' constant data may start (the built-in module's memoryBase) and must end. */
 export const KERNEL_DATA_START = 64 * 1024;
 export const KERNEL_DATA_END = 4 * 1024 * 1024;
+/** The user modules' windows: 48 of 64 KiB between 1 MiB and the end of the kernel area. */
+export const USER_DATA_START = 1024 * 1024;
+export const USER_WINDOW_BYTES = 64 * 1024;
+/** Where the claims table lives (bytes), and how many claims it holds. */
+const CLAIMS_AT = 32 * 1024;
+const CLAIMS_END = 64 * 1024;
+const C_LOCK = 0;
+const C_COUNT = 1;
+const C_ENTRIES = 16;
+export const CLAIMS_MAX = (CLAIMS_END - CLAIMS_AT - C_ENTRIES * 4) / 16;
+/** Spins before `claimKernelData` gives up on a lock nobody releases (a thread that died holding it). */
+const CLAIM_SPINS = 50_000_000;
+
+/**
+ * What `claimKernelData` found: the range was free and is now claimed, the same data (same
+ * range, same hash) was claimed before — the same module again, harmless — or another
+ * module's data overlaps it (`other`), or the table is full.
+ */
+export type KernelDataClaim =
+  | { readonly result: 'claimed' | 'same' }
+  | { readonly result: 'overlap'; readonly other: { readonly start: number; readonly end: number } }
+  | { readonly result: 'full' };
+
 /** A WebAssembly arena smaller than this keeps no kernel area: its pools would have no room. */
 const KERNEL_ARENA_MIN = 8 * 1024 * 1024;
 /** Pools an arena can hold. Pools are per size class and thread, so a pipeline needs tens. */
@@ -64,6 +100,8 @@ export class Arena {
   private readonly words: Int32Array;
   /** This thread's views of the pools it has looked up. */
   private readonly pools: (SharedPool | undefined)[] = [];
+  /** The claims table (bytes 32..64 KiB), made on first use by a kernel-area arena. */
+  private claimWords: Int32Array | null = null;
 
   private constructor(readonly region: Region) {
     if (!region.shared) throw new Error(`an arena needs a shared region, not a ${region.kind} one`);
@@ -251,6 +289,51 @@ export class Arena {
 
   xruns(): number {
     return Atomics.load(this.words, W_XRUNS) >>> 0;
+  }
+
+  /**
+   * Claims bytes [start, end) of the user windows for a module whose constant data hashes to
+   * (hashLo, hashHi). Any thread; holds the claims lock for a scan of at most CLAIMS_MAX entries.
+   * Throws when this arena keeps no kernel area (it has no claims table).
+   */
+  claimKernelData(start: number, end: number, hashLo: number, hashHi: number): KernelDataClaim {
+    if (this.kernelMemory === null) throw new Error('this arena keeps no kernel area, so no kernel data can be claimed in it');
+    const c = (this.claimWords ??= new Int32Array(this.region.buffer, CLAIMS_AT, (CLAIMS_END - CLAIMS_AT) / 4));
+    let spins = 0;
+    // SYNC POINT with the store of 0 below, on whichever thread holds the lock.
+    while (Atomics.compareExchange(c, C_LOCK, 0, 1) !== 0) {
+      if (++spins > CLAIM_SPINS) throw new Error('the kernel data claims table stays locked: a thread died while holding it');
+    }
+    try {
+      const n = c[C_COUNT]!;
+      for (let i = 0; i < n; i++) {
+        const e = C_ENTRIES + i * 4;
+        const s = c[e]! >>> 0;
+        const t = c[e + 1]! >>> 0;
+        if (end <= s || start >= t) continue;
+        if (s === start && t === end && c[e + 2] === (hashLo | 0) && c[e + 3] === (hashHi | 0)) return { result: 'same' };
+        return { result: 'overlap', other: { start: s, end: t } };
+      }
+      if (n >= CLAIMS_MAX) return { result: 'full' };
+      const e = C_ENTRIES + n * 4;
+      c[e] = start | 0;
+      c[e + 1] = end | 0;
+      c[e + 2] = hashLo | 0;
+      c[e + 3] = hashHi | 0;
+      c[C_COUNT] = n + 1;
+      return { result: 'claimed' };
+    } finally {
+      // SYNC POINT with the compareExchange above: the entries written before are seen by the next holder.
+      Atomics.store(c, C_LOCK, 0);
+    }
+  }
+
+  /** Kernel data claims recorded so far (0 when the arena keeps no kernel area). */
+  get kernelDataClaims(): number {
+    if (this.kernelMemory === null) return 0;
+    const c = (this.claimWords ??= new Int32Array(this.region.buffer, CLAIMS_AT, (CLAIMS_END - CLAIMS_AT) / 4));
+    // SYNC POINT with claimKernelData's writes, ordered by its lock: may be one claim late.
+    return Atomics.load(c, C_COUNT);
   }
 
   /** Carves room for a ring of `capacity` descriptors; returns its base, or -1 when full. */

@@ -11,6 +11,9 @@ import { FileSink } from '../elements/io/filesink.js';
 import { AppSrc } from '../elements/app/appsrc.js';
 import { AppSink } from '../elements/app/appsink.js';
 import { Parallel } from '../elements/compute/parallel.js';
+import { WasmTransform } from '../elements/wasm/wasmtransform.js';
+import { WasmSrc } from '../elements/wasm/wasmsrc.js';
+import { WasmSink } from '../elements/wasm/wasmsink.js';
 import { AudioTestSrc } from '../elements/audio/audiotestsrc.js';
 import { Volume } from '../elements/audio/volume.js';
 import type { ElementClass } from '../element/element.js';
@@ -33,6 +36,9 @@ export const BUILTIN_ELEMENTS: readonly (readonly [ElementClass, string])[] = [
   [AppSrc, '../elements/app/appsrc.js'],
   [AppSink, '../elements/app/appsink.js'],
   [Parallel, '../elements/compute/parallel.js'],
+  [WasmTransform, '../elements/wasm/wasmtransform.js'],
+  [WasmSrc, '../elements/wasm/wasmsrc.js'],
+  [WasmSink, '../elements/wasm/wasmsink.js'],
   [AudioTestSrc, '../elements/audio/audiotestsrc.js'],
   [Volume, '../elements/audio/volume.js'],
 ];

@@ -79,17 +79,7 @@ export class KernelHost {
 
   /** The imports every kernel module may use (doc/design/006): memory, abort, seed, trace. */
   imports(memory: WebAssembly.Memory = this.memory): Record<string, WebAssembly.ImportValue> {
-    return {
-      memory,
-      abort: (msg: number, file: number, line: number, column: number) => {
-        const text = readKernelString(memory.buffer, msg) || 'abort';
-        const where = file !== 0 ? ` (${readKernelString(memory.buffer, file)}:${line}:${column})` : '';
-        throw new KernelTrap(`${text}${where}`);
-      },
-      // A fixed seed: a kernel's output is the same on every run.
-      seed: () => 0x5eed,
-      trace: () => {},
-    };
+    return kernelImports(memory);
   }
 
   /** Carves `bytes` of zeroed, 64-byte aligned state from the arena; returns its address. */
@@ -102,3 +92,27 @@ export class KernelHost {
 }
 
 const hosts = new WeakMap<Arena, KernelHost>();
+
+/**
+ * The `env` imports a kernel module may use (doc/design/006), over `memory`: the memory itself,
+ * `abort` (AssemblyScript's assertion and trap reporter: it throws a KernelTrap with the
+ * kernel's message), a fixed `seed` and a silent `trace`. `memory` may be a function, for a
+ * module that defines its own memory: it is asked when `abort` has a message to read.
+ */
+export function kernelImports(memory: WebAssembly.Memory | (() => WebAssembly.Memory | null)): Record<string, WebAssembly.ImportValue> {
+  const current = (): ArrayBufferLike | null => (typeof memory === 'function' ? memory()?.buffer ?? null : memory.buffer);
+  const text = (ptr: number): string => {
+    const buffer = current();
+    return buffer === null ? `<string at ${ptr}>` : readKernelString(buffer, ptr);
+  };
+  return {
+    ...(typeof memory === 'function' ? {} : { memory }),
+    abort: (msg: number, file: number, line: number, column: number) => {
+      const where = file !== 0 ? ` (${text(file)}:${line}:${column})` : '';
+      throw new KernelTrap(`${(msg !== 0 ? text(msg) : '') || 'abort'}${where}`);
+    },
+    // A fixed seed: a kernel's output is the same on every run.
+    seed: () => 0x5eed,
+    trace: () => {},
+  };
+}

@@ -36,10 +36,17 @@ export interface ModuleScan {
   /** Whether the module defines a memory of its own (a memory section). */
   readonly ownsMemory: boolean;
   readonly dataSegments: readonly DataSegment[];
+  /**
+   * Mutable globals the module defines (not imports). An AssemblyScript kernel has none unless it
+   * keeps a top-level `let` or allocates (the stub runtime's bump pointer is one): either breaks
+   * the rule that instances sharing one memory keep nothing but constants there.
+   */
+  readonly mutableGlobals: number;
 }
 
 const SECTION_IMPORT = 2;
 const SECTION_MEMORY = 5;
+const SECTION_GLOBAL = 6;
 const SECTION_DATA = 11;
 
 export function scanModule(bytes: Uint8Array): ModuleScan {
@@ -50,6 +57,7 @@ export function scanModule(bytes: Uint8Array): ModuleScan {
   let memoryImport: MemoryImport | null = null;
   let ownsMemory = false;
   const dataSegments: DataSegment[] = [];
+  let mutableGlobals = 0;
   while (!r.done()) {
     const id = r.byte();
     const size = r.leb();
@@ -58,9 +66,45 @@ export function scanModule(bytes: Uint8Array): ModuleScan {
     if (id === SECTION_IMPORT) memoryImport = readImports(r, end);
     else if (id === SECTION_MEMORY) ownsMemory = r.leb() > 0;
     else if (id === SECTION_DATA) readData(r, dataSegments);
+    else if (id === SECTION_GLOBAL) mutableGlobals = countMutableGlobals(r);
     r.at = end;
   }
-  return { memoryImport, ownsMemory, dataSegments };
+  return { memoryImport, ownsMemory, dataSegments, mutableGlobals };
+}
+
+function countMutableGlobals(r: Reader): number {
+  const count = r.leb();
+  let mutable = 0;
+  for (let i = 0; i < count; i++) {
+    const type = r.byte();
+    // Reference types of the GC proposal carry a heap type after their prefix.
+    if (type === 0x63 || type === 0x64) r.sleb();
+    if (r.byte() === 1) mutable++;
+    skipConstExpr(r);
+  }
+  return mutable;
+}
+
+/** Skips a constant expression up to and including its `end`, decoding each instruction's immediates. */
+function skipConstExpr(r: Reader): void {
+  for (;;) {
+    const op = r.byte();
+    switch (op) {
+      case 0x0b: return; // end
+      case 0x41: r.sleb(); break; // i32.const
+      case 0x42: r.skipLeb(); break; // i64.const
+      case 0x43: r.at += 4; break; // f32.const
+      case 0x44: r.at += 8; break; // f64.const
+      case 0x23: case 0xd2: r.leb(); break; // global.get, ref.func
+      case 0xd0: r.sleb(); break; // ref.null heap type
+      case 0xfd: // v128.const
+        if (r.leb() !== 12) throw new WasmFormatError('unexpected SIMD instruction in a constant expression', r.at);
+        r.at += 16;
+        break;
+      case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: break; // extended-const add, sub, mul
+      default: throw new WasmFormatError(`unexpected opcode 0x${op.toString(16)} in a constant expression`, r.at - 1);
+    }
+  }
 }
 
 function readImports(r: Reader, end: number): MemoryImport | null {
@@ -168,6 +212,13 @@ class Reader {
       if ((b & 0x80) === 0) return result;
       shift += 7;
       if (shift > 35) throw new WasmFormatError('LEB128 number too long', this.at);
+    }
+  }
+
+  /** Skips a LEB128 number of any length (an i64 immediate). */
+  skipLeb(): void {
+    while ((this.byte() & 0x80) !== 0) {
+      /* continuation */
     }
   }
 
