@@ -72,6 +72,25 @@ describe('SPSC ring, one thread', () => {
     expect(ring.words[32]).toBe(0);
     expect(await c.waitForDataAsync(10)).toBe(true);
   });
+
+  it('one sleep gets one notify, however many pushes come before the sleeper runs', async () => {
+    const ring = new SpscRing(new SabRegion(ringBytes(128)), 0, 128);
+    const p = ring.producer();
+    const c = ring.consumer();
+    const waiting = c.waitForDataAsync(5000);
+    for (let i = 0; i < 100; i++) p.push(i, 0, 0, 0);
+    expect(ring.wakeups).toBe(1);
+    await expect(waiting).resolves.toBe(true);
+    // The same for a producer waiting for room: a full ring, 100 pops, one notify.
+    const q = new SpscRing(new SabRegion(ringBytes(128)), 0, 128);
+    const qp = q.producer();
+    const qc = q.consumer();
+    for (let i = 0; i < 128; i++) qp.push(i, 0, 0, 0);
+    const room = qp.waitForRoomAsync(5000);
+    for (let i = 0; i < 100; i++) qc.pop();
+    expect(q.wakeups).toBe(1);
+    await expect(room).resolves.toBe(true);
+  });
 });
 
 describe('SPSC ring across two threads', () => {

@@ -28,7 +28,9 @@
  * Wake-ups cost nothing when nobody sleeps. A waiter spins a bounded number of times, then sets
  * its sleeping flag, re-checks the ring, and waits on the counter it read, passing that same value
  * to `Atomics.wait`, so a store between the check and the wait is never lost. The other side
- * notifies only when the flag is set.
+ * notifies only when the flag is set, and only after taking it back with compareExchange(1 -> 0):
+ * one sleep, one notify, however many pushes or pops follow before the sleeper runs. A waiter that
+ * loops sets its flag again on every pass.
  */
 import type { Region } from '../region.js';
 
@@ -153,8 +155,9 @@ export class RingProducer {
   waitForPop(timeoutMs: number, wakeFill = this.mask): void {
     const w = this.words;
     const deadline = performance.now() + timeoutMs;
-    this.announceSleep(wakeFill);
     for (;;) {
+      // Every pass says again that it sleeps: the consumer clears the flag when it notifies.
+      this.announceSleep(wakeFill);
       // Read the head once and wait on that value: a pop between the check and the wait
       // changes the word, so the wait returns at once.
       const head = Atomics.load(w, HEAD);
@@ -172,8 +175,8 @@ export class RingProducer {
   async waitForPopAsync(timeoutMs: number, wakeFill = this.mask): Promise<void> {
     const w = this.words;
     const deadline = performance.now() + timeoutMs;
-    this.announceSleep(wakeFill);
     for (;;) {
+      this.announceSleep(wakeFill);
       const head = Atomics.load(w, HEAD);
       if (((w[TAIL]! - head) >>> 0) <= wakeFill) break;
       const left = deadline - performance.now();
@@ -282,10 +285,13 @@ export class RingProducer {
   }
 
   private wakeConsumer(): void {
-    // SYNC POINT with RingConsumer.waitForData: notify only a consumer that said it sleeps.
-    if (Atomics.load(this.words, CONSUMER_SLEEPING) !== 0) {
-      Atomics.add(this.words, WAKEUPS, 1);
-      Atomics.notify(this.words, TAIL);
+    // SYNC POINT with RingConsumer.waitForData: notify only a consumer that said it sleeps, and
+    // only once per sleep: taking the flag back (1 -> 0) is what entitles this side to notify,
+    // so pushes that follow before the consumer runs again cost one load each, not a notify.
+    const w = this.words;
+    if (Atomics.load(w, CONSUMER_SLEEPING) !== 0 && Atomics.compareExchange(w, CONSUMER_SLEEPING, 1, 0) === 1) {
+      Atomics.add(w, WAKEUPS, 1);
+      Atomics.notify(w, TAIL);
     }
   }
 }
@@ -391,6 +397,8 @@ export class RingConsumer {
       // would only make it sleep again.
       const fill = (Atomics.load(w, TAIL) - w[HEAD]!) >>> 0;
       if (fill > Atomics.load(w, PRODUCER_WAKE_FILL)) return;
+      // Once per sleep: whoever takes the flag back notifies (see wakeConsumer).
+      if (Atomics.compareExchange(w, PRODUCER_SLEEPING, 1, 0) !== 1) return;
       Atomics.add(w, WAKEUPS, 1);
       Atomics.notify(w, HEAD);
     }
