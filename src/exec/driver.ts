@@ -3,6 +3,12 @@ import type { Buffer } from '../element/buffer.js';
 import type { Event } from '../element/event.js';
 import { FlowResult } from '../element/flow.js';
 import type { TaskDriver } from './streaming-task.js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+
+/** Waits up to this long are slept in place on a data thread; longer ones let its event loop run. */
+const SYNC_SLEEP_MAX_MS = 4;
+/** How early a timer wakes before a deadline, to sleep the rest in place (timers run late, not early). */
+const TIMER_MARGIN_MS = 1.5;
 
 /**
  * Drivers, after PipeWire: what starts each processing cycle.
@@ -118,11 +124,18 @@ export class PacedDriver implements TaskDriver {
     this.cycle++;
     const waitMs = (start - now) / 1e6;
     if (waitMs <= 0) return null;
-    if (this.env.sleepSync !== undefined) {
-      this.env.sleepSync(waitMs);
+    const sleepSync = this.env.sleepSync;
+    if (sleepSync === undefined) return new Promise((resolve) => setTimeout(resolve, waitMs));
+    if (waitMs <= SYNC_SLEEP_MAX_MS) {
+      sleepSync(waitMs);
       return null;
     }
-    return new Promise((resolve) => setTimeout(resolve, waitMs));
+    // A long wait goes through the thread's event loop, so control calls, pause and stats are
+    // served every period; the last stretch is slept in place, where timers are too coarse.
+    return new Promise<void>((resolve) => setTimeout(resolve, waitMs - TIMER_MARGIN_MS)).then(() => {
+      const rest = (start - absoluteNow()) / 1e6;
+      if (rest > 0 && !this.env.stopping()) sleepSync(rest);
+    });
   }
 
   private manualGate(): Promise<void> | null {
@@ -132,9 +145,13 @@ export class PacedDriver implements TaskDriver {
       return null;
     }
     if (src.waitSync !== undefined) {
+      const started = performance.now();
       while (((src.cycles() - this.manualSeen) | 0) <= 0) {
         if (this.env.stopping()) return null;
-        src.waitSync(this.manualSeen, WAIT_SLICE_MS);
+        // Waiting in place for long would starve the thread's event loop (control calls,
+        // pause, stats): after a few milliseconds let it run, then wait again.
+        if (performance.now() - started > SYNC_SLEEP_MAX_MS) return yieldToEventLoop().then(() => this.manualGate() ?? undefined);
+        src.waitSync(this.manualSeen, SYNC_SLEEP_MAX_MS);
       }
       this.manualSeen = (this.manualSeen + 1) | 0;
       return null;

@@ -102,14 +102,20 @@ export class StreamingTask {
           }
           r = this.driver.deliver(item);
           this.iterations++;
-          if (r !== FlowResult.OK || this.blocker !== null || this.stopping) break;
+          if (r !== FlowResult.OK || this.blocker !== null || this.stopping || this.resumeGate !== null) break;
           if ((this.iterations & 63) === 0 && performance.now() - sliceStart > TIME_SLICE_MS) break;
         }
       } finally {
         enter(null);
       }
       if (later !== null) {
-        const item = await Promise.race([later, this.stopped]);
+        let item = await Promise.race([later, this.stopped]);
+        // Paused while the driver was waiting (a paced source's next cycle): what it produced
+        // is delivered only once the task resumes.
+        if (this.resumeGate !== null && item !== STOPPED) {
+          await this.resumeGate;
+          if (this.stopping) item = STOPPED;
+        }
         if (item === STOPPED || this.stopping) {
           // What the driver produces after all is not wanted any more.
           void later.then(releaseIfBuffer, () => {});

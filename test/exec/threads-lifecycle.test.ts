@@ -55,4 +55,40 @@ describe('data threads: lifecycle', () => {
     expect(p.stats().pads['fakesrc0:src']?.buffers).toBe(8);
     await p.dispose();
   });
+
+  it.each(['manual', '50ms'])('a data thread paced by a %s driver answers control calls while it waits for its next cycle', async (driver) => {
+    const p = launch('fakesrc sizetype=fixed sizemax=64 ! queue ! identity name=id ! fakesink', { scheduling: 'hybrid', driver });
+    const isRunning = new Promise<void>((resolve) => p.bus.on('state-changed', (m) => m.source === p.name && m.to === 'running' && resolve()));
+    const running = p.run().catch(() => {});
+    await isRunning;
+    expect(p.plan!.placement.get(p.get('fakesrc0')!)).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await p.setProperty('fakesrc0', 'silent', i % 2 === 0);
+      // Well under the seconds it took when the pacer waited in place (64 periods between yields).
+      expect(performance.now() - t0).toBeLessThan(1000);
+    }
+    await p.suspend();
+    await running;
+    await p.dispose();
+  });
+
+  it.each(['async', 'hybrid'] as const)('%s: a manual-driven pipeline holds a pause: cycles signalled while paused wait for resume', async (scheduling) => {
+    const p = launch('fakesrc sizetype=fixed sizemax=64 ! queue ! fakesink', { scheduling, driver: 'manual' });
+    const isRunning = new Promise<void>((resolve) => p.bus.on('state-changed', (m) => m.source === p.name && m.to === 'running' && resolve()));
+    const running = p.run().catch(() => {});
+    await isRunning;
+    p.cycle(3);
+    await new Promise((r) => setTimeout(r, 200));
+    p.pause();
+    // pause reaches a data thread as a message: it holds from the moment the thread reads it,
+    // which a thread waiting for its next cycle now does within milliseconds.
+    await new Promise((r) => setTimeout(r, 100));
+    p.cycle(5);
+    await new Promise((r) => setTimeout(r, 300));
+    await p.suspend();
+    await running;
+    expect(p.stats().pads['fakesrc0:src']?.buffers).toBe(3);
+    await p.dispose();
+  });
 });

@@ -175,6 +175,18 @@ describe('scheduling on data threads', () => {
     await p.dispose();
   });
 
+  it('a control call to a thread that dies before answering rejects instead of hanging', async () => {
+    const p = await make('fakesrc sizetype=fixed sizemax=64 is-live=true datarate=64000 ! queue ! exitonread ! fakesink', { scheduling: 'hybrid' });
+    const isRunning = new Promise<void>((resolve) => p.bus.on('state-changed', (m) => m.source === p.name && m.to === 'running' && resolve()));
+    const running = p.run().catch((e: Error) => e);
+    await isRunning;
+    expect(p.plan!.placement.get(p.get('exitonread0')!)).toBeGreaterThanOrEqual(0);
+    const hung = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('getProperty never settled')), 5000));
+    await expect(Promise.race([p.getProperty('exitonread0', 'boom'), hung])).rejects.toThrow(/^reading exitonread0\.boom: data thread \d+ (exited with code 3|was stopped) before answering$/);
+    expect(String(await running)).toMatch(/exitonread0/);
+    await p.dispose();
+  });
+
   it('pauses and resumes data threads', async () => {
     const p = await make('fakesrc num-buffers=200 sizetype=fixed sizemax=10 ! queue ! identity sleep-time=2000 ! fakesink', { scheduling: 'hybrid' });
     await p.prepare();

@@ -2,6 +2,7 @@ import { Worker, MessageChannel } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { PropertyValue } from '../../element/property.js';
+import { ParallaxError } from '../../errors.js';
 import type { FromThread, ThreadInit, ThreadStats, ToThread, WireValue } from './protocol.js';
 
 /** The control interface a data thread exposes through comlink. */
@@ -24,7 +25,10 @@ const STOP_TIMEOUT_MS = 3000;
 export class DataThread {
   private readonly worker: Worker;
   private readonly port: import('node:worker_threads').MessagePort;
-  readonly control: Comlink.Remote<ThreadControl>;
+  private readonly control: Comlink.Remote<ThreadControl>;
+  /** Rejects once the thread is gone or going (stopped, exited, crashed): control calls race it. */
+  private readonly gone: Promise<never>;
+  private markGone!: (why: string) => void;
   private readonly controlPort: import('node:worker_threads').MessagePort;
   private stopping = false;
   private exited = false;
@@ -47,6 +51,8 @@ export class DataThread {
       name: `parallax-data-${init.index}`,
     });
     this.control = Comlink.wrap<ThreadControl>(nodeEndpoint(control.port1));
+    this.gone = new Promise<never>((_, reject) => (this.markGone = (why) => reject(new Error(why))));
+    this.gone.catch(() => {}); // only calls in flight care
     let preparedResolve!: () => void;
     let preparedReject!: (e: Error) => void;
     this.prepared = new Promise((res, rej) => {
@@ -64,15 +70,30 @@ export class DataThread {
       this.handlers.onMessage(m);
     });
     this.worker.on('error', (e) => {
+      this.markGone(`failed (${e.message})`);
       preparedReject(Object.assign(new Error(`data thread ${init.index} failed: ${e.message}`), { element: elementNames[0] ?? '' }));
       if (!this.stopping) this.handlers.onDeath(`threw ${e.message}`);
     });
     this.worker.on('exit', (code) => {
       this.exited = true;
+      this.markGone(`exited with code ${code}`);
       preparedReject(Object.assign(new Error(`data thread ${init.index} exited with code ${code} while preparing`), { element: elementNames[0] ?? '' }));
       this.stoppedResolve?.();
       if (!this.stopping) this.handlers.onDeath(`exited with code ${code}`);
     });
+  }
+
+  /**
+   * A control-plane call (comlink) to the thread. It settles even when the thread never answers:
+   * a thread that is stopped, exits or crashes meanwhile rejects it with ABORTED, naming the
+   * thread and the call (comlink forgets pending calls when its proxy is released).
+   */
+  async call<T>(what: string, fn: (control: Comlink.Remote<ThreadControl>) => Promise<T>): Promise<T> {
+    const gone = this.gone.catch((e: Error): never => {
+      throw new ParallaxError('ABORTED', `${what}: data thread ${this.init.index} ${e.message} before answering`);
+    });
+    if (this.stopping || this.exited) return gone;
+    return Promise.race([fn(this.control), gone]);
   }
 
   /** Resolves when the thread loaded, linked and started its elements; rejects naming the element that failed. */
@@ -93,6 +114,7 @@ export class DataThread {
 
   private async doStop(): Promise<void> {
     this.stopping = true;
+    this.markGone('was stopped');
     if (!this.exited) {
       const stopped = new Promise<void>((resolve) => (this.stoppedResolve = resolve));
       this.send({ type: 'stop' });

@@ -266,13 +266,13 @@ export class ThreadScheduler {
   async setProperty(el: Element, name: string, value: unknown): Promise<void> {
     el.set(name, value);
     const thread = this.threadOf.get(el.name);
-    if (thread !== undefined) await thread.control.setProperty(el.name, name, toWireValue(el.get(name)));
+    if (thread !== undefined) await thread.call(`setting ${el.name}.${name}`, (c) => c.setProperty(el.name, name, toWireValue(el.get(name))));
   }
 
   async getProperty(el: Element, name: string): Promise<PropertyValue> {
     const thread = this.threadOf.get(el.name);
     if (thread === undefined) return el.get(name);
-    return thread.control.getProperty(el.name, name);
+    return thread.call<PropertyValue>(`reading ${el.name}.${name}`, async (c) => (await c.getProperty(el.name, name)) as PropertyValue);
   }
 
   /** Sends EOS into every source on a data thread (parallax-launch -e). */
