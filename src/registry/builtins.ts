@@ -16,6 +16,9 @@ import { WasmSrc } from '../elements/wasm/wasmsrc.js';
 import { WasmSink } from '../elements/wasm/wasmsink.js';
 import { AudioTestSrc } from '../elements/audio/audiotestsrc.js';
 import { Volume } from '../elements/audio/volume.js';
+import { AudioConvert } from '../elements/audio/audioconvert.js';
+import { AudioMixer } from '../elements/audio/audiomixer.js';
+import { Biquad } from '../elements/audio/biquad.js';
 import type { ElementClass } from '../element/element.js';
 import { Registry } from './registry.js';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +44,9 @@ export const BUILTIN_ELEMENTS: readonly (readonly [ElementClass, string])[] = [
   [WasmSink, '../elements/wasm/wasmsink.js'],
   [AudioTestSrc, '../elements/audio/audiotestsrc.js'],
   [Volume, '../elements/audio/volume.js'],
+  [AudioConvert, '../elements/audio/audioconvert.js'],
+  [AudioMixer, '../elements/audio/audiomixer.js'],
+  [Biquad, '../elements/audio/biquad.js'],
 ];
 
 /** A registry holding every built-in element and the file:// URI handler. */

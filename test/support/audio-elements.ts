@@ -34,7 +34,7 @@ export class TestAudioSrc extends Source {
 
 export class TestVolume extends Transform {
   static readonly metadata: ElementMetadata = {
-    factory: 'volume', classification: 'Filter/Effect/Audio', description: 'test volume', example: 'audiosrc ! volume ! fakesink',
+    factory: 'anyvolume', classification: 'Filter/Effect/Audio', description: 'test volume (any raw audio format; the real volume takes S16LE and F32LE)', example: 'audiosrc ! anyvolume ! fakesink',
     padTemplates: [
       { name: 'sink', direction: 'sink', presence: 'always', caps: RAW },
       { name: 'src', direction: 'src', presence: 'always', caps: RAW },

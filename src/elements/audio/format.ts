@@ -70,6 +70,15 @@ export function framesForDuration(ns: number, rate: number): number {
 }
 
 /**
+ * The frame at `ns` nanoseconds at `rate`, rounded to nearest, halves up
+ * (gst_util_uint64_scale_round(ns, rate, GST_SECOND)): where a buffer's timestamp lands on a
+ * frame timeline. The inverse of durationOfFrames: framesAtTime(durationOfFrames(f, r), r) = f.
+ */
+export function framesAtTime(ns: number, rate: number): number {
+  return mulDivFloor(ns, rate, NS_PER_SECOND, NS_PER_SECOND / 2);
+}
+
+/**
  * Nanoseconds from frame 0 to frame `frames` at `rate`, rounded to nearest, halves up
  * (gst_util_uint64_scale_round(frames, GST_SECOND, rate)): a source's buffer timestamps.
  */
