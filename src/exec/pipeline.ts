@@ -146,6 +146,8 @@ export class Pipeline {
   private readonly copiesAtStart = copyStats().bytesCopied;
   /** Bytes copied on the data threads of runs whose threads are gone. */
   private threadCopies = 0;
+  /** The manual cycle count when the pipeline was prepared: the sources' cycles start after it. */
+  private cyclesAtPrepare = 0;
   private stopping: Promise<void> | null = null;
 
   private readonly context: ElementContext;
@@ -245,6 +247,7 @@ export class Pipeline {
       for (const p of el.srcPads) if (p.caps !== null && !p.caps.isAny()) this.bus.post({ type: 'caps', source: el.name, pad: p.fullName, caps: p.caps });
     }
     this.planThreads();
+    this.cyclesAtPrepare = this.cycleSource().cycles();
     const started: Element[] = [];
     const onLoop = this.elements.filter((el) => this.runsOnLoop(el));
     try {
@@ -395,7 +398,9 @@ export class Pipeline {
     const drivers: (Element & TaskDriver)[] = this.elements.filter((el) => isTaskDriver(el) && this.runsOnLoop(el)) as (Element & TaskDriver)[];
     if (this.scheduler !== null) drivers.push(...this.scheduler.loopDrivers);
     const originNs = absoluteNow() + CYCLE_LEAD_NS;
-    const cyclesAtStart = this.cycleSource().cycles();
+    // Cycles count from prepare: those an application signals between prepare() and the start
+    // are the sources' first ones, not lost.
+    const cyclesAtStart = this.cyclesAtPrepare;
     this.pacers = [];
     this.localXruns = 0;
     // Threads first: the event loop's own sources start producing as their tasks are created.
@@ -531,6 +536,11 @@ export class Pipeline {
       for (const key of Object.keys(links)) if (key.includes('>:sink')) delete links[key];
       Object.assign(links, t.links);
       pools = { pools: pools.pools + t.pools.pools, slots: pools.slots + t.pools.slots, freeSlots: pools.freeSlots + t.pools.freeSlots, poolsAdded: pools.poolsAdded + t.pools.poolsAdded };
+    }
+    if (this.arena !== null) {
+      // Every pool of every thread is in the arena: read their bitmaps now rather than add up
+      // what each thread last reported (which is stale, and missing after the threads stopped).
+      pools = { ...this.arena.poolStats(), poolsAdded: pools.poolsAdded };
     }
     const xruns = this.localXruns + (this.arena?.xruns() ?? 0);
     let bytesCopied = copyStats().bytesCopied - this.copiesAtStart + this.threadCopies;

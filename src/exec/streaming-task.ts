@@ -138,7 +138,8 @@ export class StreamingTask {
       if (this.blocker !== null) {
         const b = this.blocker;
         this.blocker = null;
-        await b;
+        // A blocker that ignores unblock() must not hold up a stop.
+        await Promise.race([b, this.stopped]);
         sliceStart = performance.now();
       } else if (later === null && performance.now() - sliceStart > TIME_SLICE_MS) {
         await yieldToEventLoop();
@@ -157,7 +158,7 @@ export class StreamingTask {
     while (this.blocker !== null) {
       const b = this.blocker;
       this.blocker = null;
-      await b;
+      await Promise.race([b, this.stopped]);
     }
     return r;
   }

@@ -233,6 +233,19 @@ export class Arena {
     }
   }
 
+  /** Pools, slots and free slots over every pool published, read from their bitmaps now. Any thread. */
+  poolStats(): { pools: number; slots: number; freeSlots: number } {
+    let slots = 0;
+    let freeSlots = 0;
+    const n = this.poolCount;
+    for (let id = 0; id < n; id++) {
+      const pool = this.pool(id);
+      slots += pool.slotCount;
+      freeSlots += pool.freeCount;
+    }
+    return { pools: n, slots, freeSlots };
+  }
+
   /** Pools published so far, by any thread. */
   get poolCount(): number {
     return Math.min(Atomics.load(this.words, W_POOLS), MAX_POOLS);

@@ -91,4 +91,34 @@ describe('data threads: lifecycle', () => {
     expect(p.stats().pads['fakesrc0:src']?.buffers).toBe(3);
     await p.dispose();
   });
+
+  it('after a run, to EOS or stopped midway with buffers in flight, every slot of every pool is free again', async () => {
+    const done = launch('fakesrc num-buffers=1000 sizetype=fixed sizemax=1024 ! queue ! fakesink', { scheduling: 'hybrid' });
+    await done.run();
+    const a = done.stats().pools;
+    expect(a.slots).toBeGreaterThan(0);
+    expect(a.freeSlots).toBe(a.slots);
+    await done.dispose();
+    // Nobody pulls from the appsink: the producer thread blocks with its pools exhausted.
+    const stuck = launch('fakesrc sizetype=fixed sizemax=1024 ! queue ! appsink max-buffers=0', { scheduling: 'hybrid' });
+    const running = stuck.run().catch(() => {});
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stuck.stats().pools.freeSlots).toBeLessThan(stuck.stats().pools.slots);
+    await stuck.suspend();
+    await running;
+    const b = stuck.stats().pools;
+    expect(b.freeSlots).toBe(b.slots);
+    await stuck.dispose();
+  });
+
+  it.each(['async', 'hybrid'] as const)('%s: cycles signalled between prepare() and activate() are the sources\' first cycles', async (scheduling) => {
+    const p = launch('fakesrc sizetype=fixed sizemax=64 ! queue ! fakesink', { scheduling, driver: 'manual' });
+    await p.prepare();
+    p.cycle(3);
+    await p.activate();
+    await new Promise((r) => setTimeout(r, 300));
+    await p.suspend();
+    expect(p.stats().pads['fakesrc0:src']?.buffers).toBe(3);
+    await p.dispose();
+  });
 });

@@ -6,6 +6,7 @@ import type { BusMessage } from '../../element/message.js';
 import type { Pad } from '../../element/pad.js';
 import type { PropertyValue } from '../../element/property.js';
 import type { Arena } from '../../memory/arena.js';
+import { poolOfKind } from './wire.js';
 import { ThreadLink, threadLinkBytes } from '../../memory/spsc/thread-link.js';
 import { moduleOf } from '../../registry/registry.js';
 import type { TaskDriver } from '../streaming-task.js';
@@ -233,6 +234,9 @@ export class ThreadScheduler {
     this.requestStop();
     await Promise.all(this.threads.map((t) => t.stop()));
     for (const b of this.loopBridges) await b.stop();
+    // A producer may push after its consumer's last look (it checks, then pushes): with every
+    // side stopped, whatever is left in a ring goes back to its pool here.
+    for (const { link } of this.links) link.ring.takeLeftovers((slot, _offset, _length, kind) => this.arena.pool(poolOfKind(kind)).unref(slot));
     for (const [pad, peer] of this.savedPeers.reverse()) {
       if (pad.peer !== null && pad.peer !== peer) pad.peer.peer = null;
       pad.peer = peer;

@@ -106,6 +106,23 @@ export class SpscRing {
     return (Atomics.load(this.words, TAIL) - Atomics.load(this.words, HEAD)) >>> 0;
   }
 
+  /**
+   * Hands every descriptor still in the ring to `visit` and empties it. Only once neither side
+   * runs any more (the threads have stopped): it reads and moves the head without the roles.
+   */
+  takeLeftovers(visit: (slot: number, offset: number, length: number, kind: number) => void): number {
+    const w = this.words;
+    const head = Atomics.load(w, HEAD);
+    const tail = Atomics.load(w, TAIL);
+    const n = (tail - head) >>> 0;
+    for (let i = 0; i < n; i++) {
+      const at = DESCRIPTORS + (((head + i) & this.mask) << 2);
+      visit(w[at]!, w[at + 1]! >>> 0, w[at + 2]! >>> 0, w[at + 3]! >>> 0);
+    }
+    Atomics.store(w, HEAD, tail);
+    return n;
+  }
+
   private claim(word: number, role: string): void {
     // SYNC POINT with the other claimant of the same role: only one compareExchange wins.
     if (Atomics.compareExchange(this.words, word, 0, 1) !== 0) {

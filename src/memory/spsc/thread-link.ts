@@ -8,7 +8,7 @@
  *   word 0   drops: buffers dropped by a leaky policy          Atomics.add by the producer
  *   word 1   skip: oldest buffers the consumer must drop       add by producer, sub by consumer
  *   word 2   bytes in: payload bytes pushed, free-running u32  stored by the producer
- *   word 3   producer done: 1 once it pushed EOS or stopped     stored by the producer
+ *   word 3   producer done: 1 once it pushed EOS                stored by the producer
  *   word 16  bytes out: payload bytes popped, free-running u32 stored by the consumer
  *   word 17  buffers out: buffers popped, free-running u32     stored by the consumer
  *   word 18  (f64) pts of the last buffer popped, ns            stored by the consumer
@@ -104,12 +104,14 @@ export class LinkProducer {
         return Offer.DROPPED;
       }
       if (this.limits.policy === 'block') return Offer.FULL;
-      // drop-oldest: the consumer drops the oldest buffer for us (only it may pop). The skip
-      // is raised after the push, so a consumer popping in between may deliver the oldest and
-      // drop the next one: the count is exact, the choice of victim is off by one at most.
-      if (!this.ring.push(slot, 0, length, kind)) return this.leakyRingFull();
+      // drop-oldest: the consumer drops the oldest buffer for us (only it may pop). The skip is
+      // raised before the push, so the buffer it costs is always one already in the ring (or this
+      // one), never a later one pushed under the limit. The push cannot fail after the room
+      // check: only this side fills the ring.
+      if (this.ring.free() === 0) return this.leakyRingFull();
       // SYNC POINT with LinkConsumer.pop's Atomics.sub of `skip`.
       Atomics.add(this.words, SKIP, 1);
+      this.ring.push(slot, 0, length, kind);
       Atomics.add(this.words, DROPS, 1);
     } else if (!this.ring.push(slot, 0, length, kind)) {
       return this.limits.policy === 'block' ? this.ringFull() : this.leakyRingFull();
