@@ -45,6 +45,7 @@ export * from './elements/index.js';
 export { buildKernel, defaultMemoryBase, KernelBuildError, type BuildKernelOptions, type BuiltKernel } from './wasm/build-kernel.js';
 export { loadUserModule, KernelModuleError, type UserModule } from './wasm/user-module.js';
 export type { KernelDescriptor, KernelProperty } from './wasm/user-descriptor.js';
+export { KernelHost, KernelTrap, builtinLoadError, type BuiltinKernels } from './wasm/kernel-host.js';
 export { pipelineMetrics } from './metrics/prometheus.js';
 export { serveMetrics, type ServeMetricsOptions, type MetricsServer } from './metrics/serve.js';
 

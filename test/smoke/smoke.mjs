@@ -65,7 +65,7 @@ async function audioSum(scheduling) {
   return { sum, n };
 }
 // The built-in kernels must load here, or the elements above would quietly run their JS twins.
-const { builtinLoadError } = await import('../../dist/wasm/kernel-host.js');
+const { builtinLoadError } = await import('../../dist/index.js');
 if (builtinLoadError() !== null) throw new Error(`wasm: ${builtinLoadError().message}`);
 const wasmAsync = await audioSum('async');
 const wasmHybrid = await audioSum('hybrid');
