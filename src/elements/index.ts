@@ -15,3 +15,4 @@ export { Parallel } from './compute/parallel.js';
 export { WasmTransform } from './wasm/wasmtransform.js';
 export { WasmSrc } from './wasm/wasmsrc.js';
 export { WasmSink } from './wasm/wasmsink.js';
+export { wasmElement } from './wasm/wasm-element.js';
