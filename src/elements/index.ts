@@ -16,3 +16,7 @@ export { WasmTransform } from './wasm/wasmtransform.js';
 export { WasmSrc } from './wasm/wasmsrc.js';
 export { WasmSink } from './wasm/wasmsink.js';
 export { wasmElement } from './wasm/wasm-element.js';
+export { VideoTestSrc } from './video/videotestsrc.js';
+export { VideoConvert } from './video/videoconvert.js';
+export { VideoScale } from './video/videoscale.js';
+export { VideoFlip } from './video/videoflip.js';

@@ -19,6 +19,10 @@ import { Volume } from '../elements/audio/volume.js';
 import { AudioConvert } from '../elements/audio/audioconvert.js';
 import { AudioMixer } from '../elements/audio/audiomixer.js';
 import { Biquad } from '../elements/audio/biquad.js';
+import { VideoTestSrc } from '../elements/video/videotestsrc.js';
+import { VideoConvert } from '../elements/video/videoconvert.js';
+import { VideoScale } from '../elements/video/videoscale.js';
+import { VideoFlip } from '../elements/video/videoflip.js';
 import type { ElementClass } from '../element/element.js';
 import { Registry } from './registry.js';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +51,10 @@ export const BUILTIN_ELEMENTS: readonly (readonly [ElementClass, string])[] = [
   [AudioConvert, '../elements/audio/audioconvert.js'],
   [AudioMixer, '../elements/audio/audiomixer.js'],
   [Biquad, '../elements/audio/biquad.js'],
+  [VideoTestSrc, '../elements/video/videotestsrc.js'],
+  [VideoConvert, '../elements/video/videoconvert.js'],
+  [VideoScale, '../elements/video/videoscale.js'],
+  [VideoFlip, '../elements/video/videoflip.js'],
 ];
 
 /** A registry holding every built-in element and the file:// URI handler. */
