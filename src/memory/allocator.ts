@@ -60,7 +60,7 @@ export class Allocator implements BufferAllocator {
         return pool;
       }
     }
-    const pool = new Pool(cls, this.slotsPerPool);
+    const pool = new Pool(cls, growthSlots(cls, this.slotsPerPool));
     pools.push(pool);
     this.poolsAdded++;
     this.lastSlot = pool.acquire();
@@ -105,4 +105,16 @@ export function sizeClass(size: number): number {
   if (size <= 64) return 64;
   if (size <= 0x40000000) return 2 ** (32 - Math.clz32(size - 1));
   return 2 ** Math.ceil(Math.log2(size));
+}
+
+/** At most this many bytes of slots per pool added because a size class ran out. */
+export const GROWTH_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Slots of a pool added because class `cls` ran out: `slotsPerPool`, but no more than
+ * GROWTH_BYTES of them (at least 2), so a class of 1080p frames grows by a few frames, not by
+ * gigabytes.
+ */
+export function growthSlots(cls: number, slotsPerPool: number): number {
+  return Math.max(2, Math.min(slotsPerPool, Math.floor(GROWTH_BYTES / cls)));
 }

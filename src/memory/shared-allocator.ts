@@ -1,5 +1,5 @@
 import type { Arena } from './arena.js';
-import { sizeClass, type AllocatorStats, type BufferAllocator } from './allocator.js';
+import { growthSlots, sizeClass, type AllocatorStats, type BufferAllocator } from './allocator.js';
 import type { SharedPool } from './shared-pool.js';
 
 /** Thrown out of a blocked `acquire` when the thread is told to stop: the task ends with FLUSHING. */
@@ -54,14 +54,16 @@ export class SharedAllocator implements BufferAllocator {
   }
 
   /**
-   * Tops up every size class that has pools to at least `slots` slots: called once elements
+   * Tops up every size class that has pools to at least `slots` slots (or `slots(class)`, for
+   * depths that depend on the slot size): called once elements
    * reserved their sizes at prepare, with the depth of the thread's outgoing links, so a queue
    * that may hold N buffers is never starved by a pool of fewer.
    */
-  reserveDepth(slots: number): void {
+  reserveDepth(slots: number | ((cls: number) => number)): void {
     for (const [cls, pools] of this.classes) {
+      const want = typeof slots === 'number' ? slots : slots(cls);
       const have = pools.reduce((n, p) => n + p.slotCount, 0);
-      if (have < slots) this.addPool(cls, slots - have, pools);
+      if (have < want) this.addPool(cls, want - have, pools);
     }
   }
 
@@ -77,7 +79,7 @@ export class SharedAllocator implements BufferAllocator {
       }
     }
     if (pools.length === 0 || this.options.onExhausted === 'grow') {
-      const pool = this.addPool(cls, this.options.slotsPerPool ?? 64, pools);
+      const pool = this.addPool(cls, growthSlots(cls, this.options.slotsPerPool ?? 64), pools);
       this.poolsAdded++;
       this.lastSlot = pool.acquire();
       return pool;

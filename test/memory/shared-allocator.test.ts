@@ -155,3 +155,13 @@ describe('SharedAllocator in block mode, on a data thread', () => {
     expect(got.stalls).toEqual([[1024, 2]]);
   });
 });
+
+describe('growth of an exhausted size class', () => {
+  it('adds slotsPerPool slots, but no more than 32 MiB of them: large frames grow by a few, small buffers by many', () => {
+    const alloc = new SharedAllocator(Arena.create(256 * 1024 * 1024), { onExhausted: 'grow', slotsPerPool: 512 });
+    alloc.acquire(4 * 1024 * 1024);
+    expect(alloc.stats().slots).toBe(8); // 32 MiB / 4 MiB
+    alloc.acquire(64);
+    expect(alloc.stats().slots).toBe(8 + 512);
+  });
+});

@@ -21,6 +21,14 @@ import type { PropertyValue } from '../../element/property.js';
 import { Arena } from '../../memory/arena.js';
 import { KernelHost } from '../../wasm/kernel-host.js';
 import { copyStats } from '../../memory/copy-counter.js';
+import { GROWTH_BYTES } from '../../memory/allocator.js';
+
+/** Slots of class `cls` a link can hold at once: its places, its buffer limit, and its byte limit. */
+function linkDepth(capacity: number, maxBuffers: number, maxBytes: number, cls: number): number {
+  let depth = maxBuffers > 0 ? Math.min(capacity, maxBuffers) : capacity;
+  if (maxBytes > 0) depth = Math.min(depth, Math.ceil(maxBytes / cls) + 1);
+  return depth;
+}
 import { SharedAllocator, StopRequested } from '../../memory/shared-allocator.js';
 import { ThreadLink } from '../../memory/spsc/thread-link.js';
 import { createDefaultRegistry, BUILTIN_ELEMENTS } from '../../registry/builtins.js';
@@ -157,8 +165,11 @@ export async function runDataThread(init: ThreadInit, port: MessagePort, control
       await el.start();
     }
     // Buffers in flight on this thread's outgoing links, plus a burst's worth held by elements.
-    const depth = init.outputs.reduce((n, o) => n + o.capacity, 0);
-    if (depth > 0) (context.allocator as SharedAllocator).reserveDepth(depth + 64);
+    // A link with a byte limit holds at most that many bytes of each size class (a queue's
+    // 10 MB holds one 1080p RGBA frame, not 200).
+    if (init.outputs.length > 0) {
+      (context.allocator as SharedAllocator).reserveDepth((cls) => init.outputs.reduce((n, o) => n + linkDepth(o.capacity, o.limits.maxBuffers, o.limits.maxBytes, cls), 0) + Math.min(64, Math.max(4, Math.floor(GROWTH_BYTES / cls))));
+    }
   } catch (e) {
     send({ type: 'prepare-failed', element: current, message: e instanceof Error ? e.message : String(e) });
     return;
