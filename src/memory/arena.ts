@@ -171,7 +171,9 @@ export class Arena {
     for (;;) {
       // SYNC POINT with other carvers' compareExchange of the bump word.
       const at = Atomics.load(this.words, W_BUMP) >>> 0;
-      if (at + size > this.region.byteLength) return -1;
+      // The bump word is a u32: an end of exactly 4 GiB would store as 0 (a 4 GiB WebAssembly
+      // memory has that size), so the last bytes below 2^32 are never handed out.
+      if (at + size > this.region.byteLength || at + size >= 2 ** 32) return -1;
       if (Atomics.compareExchange(this.words, W_BUMP, at | 0, (at + size) | 0) === (at | 0)) return at;
     }
   }

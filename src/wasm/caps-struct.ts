@@ -23,8 +23,9 @@ function videoFrameBytes(format: string, w: number, h: number): number {
   switch (format) {
     case 'RGBA': case 'BGRA': case 'ARGB': case 'ABGR': case 'RGBx': case 'BGRx': case 'xRGB': case 'xBGR': return w * 4 * h;
     case 'RGB': case 'BGR': return round4(w * 3) * h;
-    case 'I420': case 'YV12': return round4(w) * h + 2 * round4(cw) * ch;
-    case 'NV12': case 'NV21': return round4(w) * h + round4(cw * 2) * ch;
+    // 4:2:0: the luma plane is padded to an even number of rows, as GStreamer's video-info.c does.
+    case 'I420': case 'YV12': return round4(w) * 2 * ch + 2 * round4(cw) * ch;
+    case 'NV12': case 'NV21': return round4(w) * 2 * ch + round4(cw * 2) * ch;
     case 'GRAY8': return round4(w) * h;
     default: return 0;
   }

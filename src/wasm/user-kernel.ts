@@ -12,6 +12,8 @@ type Fn = (...args: number[]) => number;
 
 /** Bytes a private memory keeps for input and output at first; it grows for bigger buffers. */
 const PRIVATE_IO_BYTES = 64 * 1024;
+/** Room left for a private module's own heap before the engine's areas. */
+const PRIVATE_HEAP_BYTES = 16 * 1024 * 1024;
 /** A shared private memory must state its maximum up front: 256 MiB of address space at most. */
 const PRIVATE_MAX_PAGES = 4096;
 const PAGE = 65536;
@@ -57,8 +59,13 @@ export class UserKernel {
     } else {
       this.host = null;
       this.mode = `private: ${placement.reason}`;
-      // The caps struct and the state go right after the module's constant data, then the I/O areas.
-      const base = alignUp(Math.max(dataEnd(module.scan), 1024), 64);
+      // The caps struct and the state go after the module's constant data, then the I/O areas. A
+      // module with mutable globals may carry AssemblyScript's stub allocator, which bumps up
+      // from the end of its data: leave it PRIVATE_HEAP_BYTES first, so an allocation in
+      // pxl_init or pxl_error does not land on the engine's areas. (The stub never frees: a
+      // kernel that allocates per buffer will still run out; the SDK says not to.)
+      const heap = module.scan.mutableGlobals > 0 ? PRIVATE_HEAP_BYTES : 0;
+      const base = alignUp(Math.max(dataEnd(module.scan), 1024), 64) + heap;
       this.caps = base;
       this.state = base + CAPS_STRUCT_BYTES;
       this.io = alignUp(this.state + size, 64);

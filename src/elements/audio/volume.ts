@@ -1,6 +1,7 @@
 import type { Buffer } from '../../element/buffer.js';
 import { Transform } from '../../element/base/transform.js';
 import type { Caps } from '../../element/caps/index.js';
+import type { Event } from '../../element/event.js';
 import { FlowResult } from '../../element/flow.js';
 import type { ElementMetadata } from '../../element/metadata.js';
 import type { Pad } from '../../element/pad.js';
@@ -68,6 +69,15 @@ export class Volume extends Transform {
   override setCaps(pad: Pad, caps: Caps): boolean {
     if (pad.direction === 'sink') this.info = audioInfo(caps, this.name);
     return true;
+  }
+
+  /** Caps that change mid-stream (S16LE to F32LE, say) change the kernel used from then on. */
+  override sinkEvent(pad: Pad, ev: Event): boolean {
+    if (ev.type === 'caps') {
+      pad.caps = ev.caps;
+      this.setCaps(pad, ev.caps);
+    }
+    return super.sinkEvent(pad, ev);
   }
 
   protected override transformInPlace(buf: Buffer): FlowResult {

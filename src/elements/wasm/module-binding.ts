@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { parseCaps, type Caps } from '../../element/caps/index.js';
+import { Caps, parseCaps } from '../../element/caps/index.js';
 import type { Element } from '../../element/element.js';
 import type { PadDirection } from '../../element/pad-template.js';
 import { convertPropertyValue, type PropertySpec } from '../../element/property.js';
@@ -117,7 +117,15 @@ export class ModuleBinding {
     if (theirs === null) return caps;
     // A kernel that keeps the format (the same caps both ways) keeps rate, size and the rest too.
     if (mine !== null && mine.toString() === theirs.toString()) return caps.intersect(theirs);
-    return theirs;
+    // One that changes it (F32LE in, S16LE out) changes only what its caps name: the fields
+    // its caps on this side constrain are dropped from `caps`, the rest (rate, channels, size)
+    // carried over, and the other side's caps applied. Declared caps of another media type
+    // than the input's start from the declared caps alone.
+    if (caps.isAny() || caps.isEmpty()) return theirs;
+    const constrained = new Set((mine?.structures ?? []).flatMap((st) => [...st.fields.keys()]));
+    const carried = Caps.of(...caps.structures.map((st) => [...constrained].reduce((acc, f) => acc.without(f), st)));
+    const out = carried.intersect(theirs);
+    return out.isEmpty() ? theirs : out;
   }
 
   /**

@@ -55,6 +55,20 @@ describe('volume', () => {
     expect((await run({ volume: 1 }, F32, input)).out).toEqual(input);
   });
 
+  it('caps that change mid-stream (S16LE to F32LE) change the kernel from then on', async () => {
+    const el = new Volume('volume0');
+    el.set('volume', 0.5);
+    const h = await new Harness(el, { caps: S16 }).start();
+    h.push(s16Bytes([1000, -1000]));
+    expect([...new Int16Array(h.pull()!.data.slice().buffer)]).toEqual([500, -500]);
+    expect(h.setCaps(F32)).toBe(true);
+    h.push(f32Bytes([0.5, -0.25, 1, 0.125]));
+    const out = h.pull()!;
+    expect([...new Float32Array(out.data.slice().buffer)]).toEqual([0.25, -0.125, 0.5, 0.0625]);
+    out.release();
+    await h.stop();
+  });
+
   it('refuses a volume outside 0..10 naming the element and the range', () => {
     expect(() => launch('audiotestsrc num-buffers=1 ! volume volume=11 ! fakesink')).toThrow(/volume.*11/);
   });
