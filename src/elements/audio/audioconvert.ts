@@ -138,6 +138,10 @@ export class AudioConvert extends Transform {
     let r: number;
     try {
       r = this.convert(plan, payloadAddress(input), payloadAddress(out), frames);
+    } catch (e) {
+      // A trap: nothing is pushed, so both buffers go back (the pad reports the throw).
+      out.release();
+      throw e;
     } finally {
       if (out !== input) input.release();
     }

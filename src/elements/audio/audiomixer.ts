@@ -126,6 +126,13 @@ export class AudioMixer extends Element {
           `${this.name}: every input must have the same caps, but ${pad.name} has ${caps.toString()} and ${other.name} has ${other.caps.toString()} (convert one with audioconvert)`);
       }
     }
+    // Samples already queued are in the old format, and the output caps went out: a change
+    // while running is refused (the pad then returns NOT_NEGOTIATED upstream), not half-done.
+    const was = this.info;
+    if (this.place !== null && was !== null && (was.format !== info.format || was.rate !== info.rate || was.channels !== info.channels)) {
+      this.error(`cannot change caps while mixing (from ${was.format} ${was.rate} Hz ${was.channels}ch to ${info.format} ${info.rate} Hz ${info.channels}ch on ${pad.name}); convert upstream with audioconvert`);
+      return false;
+    }
     this.info = info;
     return true;
   }

@@ -90,7 +90,8 @@ export class AudioTestSrc extends Source {
     this.place = kernelPlace(this.context, this.name);
     this.kstate = this.place.carveState(this.place.wasm !== null ? this.place.wasm.audiotestsrc_state_size!() : audiotestsrc_state_size());
     if (this.info !== null) this.configure();
-    this.check(this.place!.wasm !== null ? this.place!.wasm.audiotestsrc_reset!(this.kstate) : audiotestsrc_reset(this.place!.mem, this.kstate));
+    // Reset only a configured state: without caps, create() reports the missing format instead.
+    if (this.info !== null) this.check(this.place!.wasm !== null ? this.place!.wasm.audiotestsrc_reset!(this.kstate) : audiotestsrc_reset(this.place!.mem, this.kstate));
     if (this.info !== null && this.numBuffers !== 0) this.context.allocator.reserve(this.framesPerBuffer * this.info.bpf, 4);
   }
 

@@ -41,6 +41,13 @@ function isStatic(pattern: number): boolean {
 const KEEP_PAINTED = 3;
 
 /**
+ * The kernel takes the frame number as an i32 (it moves the ball): past 2^31 frames it would be
+ * negative and refused. So it counts modulo 2^30: after 2^30 frames (about 207 days at 60 fps)
+ * the ball's path starts again from frame 0, a jump, once.
+ */
+const FRAME_NUMBER_PERIOD = 2 ** 30;
+
+/**
  * `videotestsrc pattern=smpte num-buffers=5 ! video/x-raw,format=I420,width=320,height=240 ! fakesink`
  *
  * Classification: Source/Video.
@@ -195,8 +202,8 @@ export class VideoTestSrc extends Source {
     const at = payloadAddress(buf);
     const { width, height, format, matrix, chromaSite } = info;
     const r = place.wasm !== null
-      ? place.wasm.videotestsrc_fill!(this.kstate, at, width, height, format, this.pattern, matrix, chromaSite, this.count)
-      : videotestsrc_fill(place.mem, this.kstate, at, width, height, format, this.pattern, matrix, chromaSite, this.count);
+      ? place.wasm.videotestsrc_fill!(this.kstate, at, width, height, format, this.pattern, matrix, chromaSite, this.count % FRAME_NUMBER_PERIOD)
+      : videotestsrc_fill(place.mem, this.kstate, at, width, height, format, this.pattern, matrix, chromaSite, this.count % FRAME_NUMBER_PERIOD);
     if (r < 0) {
       buf.release();
       return this.error(videoKernelFailure('videotestsrc_fill', `${describeVideo(info)}, pattern ${this.str('pattern')}`, r));

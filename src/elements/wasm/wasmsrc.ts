@@ -1,3 +1,5 @@
+import { durationOfFrames } from '../audio/format.js';
+import { frameTime } from '../video/frame-time.js';
 import { Buffer } from '../../element/buffer.js';
 import { Source, type Produced } from '../../element/base/source.js';
 import { Caps } from '../../element/caps/index.js';
@@ -109,9 +111,10 @@ export class WasmSrc extends Source {
     const w = this.words;
     const rate = w[CapsWord.RATE]!;
     const frame = w[CapsWord.FRAME_SIZE]!;
-    if (w[CapsWord.MEDIA] === 1 && rate > 0 && frame > 0) return Math.floor((Math.floor(bytes / frame) * 1e9) / rate);
+    // The same arithmetic as audiotestsrc and videotestsrc: exact, rounded as GStreamer does.
+    if (w[CapsWord.MEDIA] === 1 && rate > 0 && frame > 0) return durationOfFrames(Math.floor(bytes / frame), rate);
     const num = w[CapsWord.FPS_NUM]!;
-    if (w[CapsWord.MEDIA] === 2 && num > 0) return Math.floor((count * 1e9 * w[CapsWord.FPS_DEN]!) / num);
+    if (w[CapsWord.MEDIA] === 2 && num > 0) return frameTime(count, num, w[CapsWord.FPS_DEN]!);
     return -1;
   }
 

@@ -177,6 +177,16 @@ describe('audiomixer', () => {
     await h.stop();
   });
 
+  it('refuses a caps change while mixing, with an error naming the pad and both formats', async () => {
+    const el = new AudioMixer('mix');
+    const h = await new Harness(el, { sinkPad: 'sink_0', caps: caps('S16LE') }).start();
+    expect(h.setCaps(caps('S16LE'))).toBe(true); // the same caps again: fine
+    expect(h.setCaps(caps('F32LE'))).toBe(false);
+    const errors = h.messages.filter((m) => m.type === 'error').map((m) => (m as { error: Error }).error.message);
+    expect(errors).toEqual([expect.stringMatching(/^mix: cannot change caps while mixing \(from S16LE \d+ Hz \dch to F32LE \d+ Hz \dch on sink_0\)/)]);
+    await h.stop();
+  });
+
   it('holds back an input that is ahead until the others catch up', async () => {
     const el = new AudioMixer('mix');
     const h = new Harness(el, { sinkPad: 'sink_0', caps: caps('S16LE') });
