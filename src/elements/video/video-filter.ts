@@ -1,6 +1,6 @@
 import { Buffer } from '../../element/buffer.js';
 import { Transform } from '../../element/base/transform.js';
-import type { Caps } from '../../element/caps/index.js';
+import { Caps, Structure } from '../../element/caps/index.js';
 import { Events, type Event } from '../../element/event.js';
 import { FlowResult } from '../../element/flow.js';
 import type { Pad } from '../../element/pad.js';
@@ -104,8 +104,18 @@ export abstract class VideoFilter extends Transform {
   /** The negotiated output caps while they still fit the input; otherwise the closest fixed caps. */
   private outputCapsFor(input: Caps): Caps {
     const current = this.srcPad.caps;
-    const possible = this.srcPad.template.caps.intersect(this.transformCaps(this.sinkPad, input));
+    let possible = this.srcPad.template.caps.intersect(this.transformCaps(this.sinkPad, input));
     if (current !== null && current.isFixed() && current.isSubsetOf(possible)) return current;
+    // Keep every field of the current output that the new input still allows: downstream
+    // negotiated them (videoconvert keeps its output format when the size changes, videoscale
+    // its output size when the format does).
+    const now = current !== null && current.isFixed() ? current.structures[0] : undefined;
+    if (now !== undefined) {
+      for (const [field, value] of now.fields) {
+        const narrowed = possible.intersect(Caps.of(new Structure(now.name, [[field, value]])));
+        if (!narrowed.isEmpty()) possible = narrowed;
+      }
+    }
     return this.fixateCaps(this.srcPad, possible);
   }
 

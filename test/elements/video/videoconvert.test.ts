@@ -29,6 +29,15 @@ function blockyRgba(w: number, h: number): Uint8Array {
 }
 
 describe('videoconvert', () => {
+  it('keeps the output format downstream negotiated when the input size changes mid-stream', async () => {
+    const el = new VideoConvert('videoconvert0');
+    const h = await harness(el, 'video/x-raw,format=RGBA,width=4,height=4,framerate=30/1', 'video/x-raw,format=I420,width=4,height=4,framerate=30/1');
+    expect(h.setCaps('video/x-raw,format=RGBA,width=8,height=8,framerate=30/1')).toBe(true);
+    expect(String(el.pad('src')!.caps)).toMatch(/format=\(string\)I420, width=\(int\)8, height=\(int\)8/);
+    expect(through(h, seededBytes(8 * 8 * 4))).toHaveLength(96);
+    await h.stop();
+  });
+
   it('every pair of formats: WebAssembly and the JS reference give the same bytes, at an odd size', async () => {
     for (const from of FORMATS) {
       const input = seededBytes(videoFrameSize(videoFormatFromName(from)!, 13, 7));
