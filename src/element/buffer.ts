@@ -3,7 +3,7 @@ import type { BufferAllocator } from '../memory/allocator.js';
 import { copyPayload } from '../memory/copy-counter.js';
 import { forget, watchForLeak } from './buffer-leaks.js';
 import {
-  CLOCK_TIME_NONE, H32_CAPS_ID, H32_FLAGS, H32_LENGTH, H32_REFCOUNT, H32_STREAM_ID,
+  CLOCK_TIME_NONE, H32_CAPS_ID, H32_FLAGS, H32_LENGTH, H32_STREAM_ID,
   H64_DTS, H64_DURATION, H64_OFFSET, H64_PTS, H64_SEQUENCE,
 } from '../memory/slot-layout.js';
 
@@ -117,7 +117,7 @@ export class Buffer {
 
   hasFlag(flag: number): boolean { return (this.flags & flag) !== 0; }
 
-  get refcount(): number { return this.pool.i32[this.h32 + H32_REFCOUNT]!; }
+  get refcount(): number { return this.pool.refcount(this.slot); }
   get isWritable(): boolean { return this.refcount === 1; }
   get isReleased(): boolean { return this.released; }
 

@@ -61,6 +61,10 @@ export class Pool implements SlotPool {
     this.free[this.freeTop++] = slot;
   }
 
+  refcount(slot: number): number {
+    return this.i32[(slot * this.stride >> 2) + H32_REFCOUNT]!;
+  }
+
   ref(slot: number): number {
     return ++this.i32[(slot * this.stride >> 2) + H32_REFCOUNT]!;
   }

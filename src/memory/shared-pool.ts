@@ -156,6 +156,12 @@ export class SharedPool implements SlotPool {
     }
   }
 
+  /** References now. Any thread. */
+  refcount(slot: number): number {
+    // SYNC POINT with ref/unref's Atomics.add/sub on other threads.
+    return Atomics.load(this.i32, this.headerWord(slot) + H32_REFCOUNT);
+  }
+
   /** Adds a reference (a clone); returns the new count. Any thread. */
   ref(slot: number): number {
     return Atomics.add(this.i32, this.headerWord(slot) + H32_REFCOUNT, 1) + 1;

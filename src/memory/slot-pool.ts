@@ -22,6 +22,8 @@ export interface SlotPool {
   ref(slot: number): number;
   /** Drops a reference; the last one returns the slot. Returns the new count. */
   unref(slot: number): number;
+  /** References now (another thread may change it as soon as it is read). */
+  refcount(slot: number): number;
   headerOffset(slot: number): number;
   payloadOffset(slot: number): number;
   readonly freeCount: number;
