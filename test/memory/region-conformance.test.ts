@@ -1,13 +1,17 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { HeapRegion, Pool, SabRegion, WasmMemoryRegion, type Region } from '../../src/memory/index.js';
+import { MemfdRegion } from '../../src/isolation/memfd-region.js';
+import { loadNative } from '../../src/isolation/native.js';
 
-// One suite over every kind of region: what pools and rings rely on must hold for each.
+// One suite over every kind of region: what pools and rings rely on must hold for each. The
+// memfd region (isolation) needs Linux and the native addon `npm install` builds there.
 const kinds: [string, (n: number) => Region][] = [
   ['heap', (n) => new HeapRegion(n)],
   ['sab', (n) => new SabRegion(n)],
   ['wasm', (n) => new WasmMemoryRegion(n)],
 ];
+if (process.platform === 'linux') kinds.push(['memfd', (n) => MemfdRegion.create(n)]);
 
 describe.each(kinds)('%s region', (kind, make) => {
   it('is at least the size asked, zeroed, and says what it is', () => {
@@ -16,7 +20,8 @@ describe.each(kinds)('%s region', (kind, make) => {
     expect(r.byteLength).toBeGreaterThanOrEqual(1000);
     expect(r.buffer.byteLength).toBe(r.byteLength);
     expect(new Uint8Array(r.buffer).every((b) => b === 0)).toBe(true);
-    expect(r.shared).toBe(kind !== 'heap');
+    if (kind === 'memfd') expect(r.shared).toBe(r.buffer instanceof SharedArrayBuffer); // per runtime: see MemfdRegion
+    else expect(r.shared).toBe(kind !== 'heap');
   });
 
   it('refuses nonsense sizes', () => {
@@ -30,7 +35,16 @@ describe.each(kinds)('%s region', (kind, make) => {
     expect(pool.acquire()).toBe(-1);
   });
 
-  it.runIf(kind !== 'heap')('is the same memory on another thread', async () => {
+  it.runIf(kind === 'memfd')('is the same memory mapped again from its fd, and sealed against growing', () => {
+    const r = make(4096) as MemfdRegion;
+    const again = MemfdRegion.attach(r.fd, 4096);
+    new Int32Array(r.buffer)[3] = 1234;
+    expect(Atomics.load(new Int32Array(again.buffer), 3)).toBe(1234);
+    expect(() => MemfdRegion.attach(r.fd, 8192)).toThrow();
+    r.close();
+  });
+
+  it.runIf(kind === 'sab' || kind === 'wasm')('is the same memory on another thread', async () => {
     const r = make(4096);
     const words = new Int32Array(r.buffer);
     words[0] = 21;
@@ -51,3 +65,11 @@ describe.each(kinds)('%s region', (kind, make) => {
     await worker.terminate();
   });
 });
+
+describe('the native addon behind memfd regions', () => {
+  it.runIf(process.platform === 'linux')('load the addon on Linux (npm install built it)', () => {
+    const load = loadNative();
+    expect(load.ok ? 'loaded' : load.reason).toBe('loaded');
+  });
+});
+
