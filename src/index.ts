@@ -46,6 +46,8 @@ export { buildKernel, defaultMemoryBase, KernelBuildError, type BuildKernelOptio
 export { loadUserModule, KernelModuleError, type UserModule } from './wasm/user-module.js';
 export type { KernelDescriptor, KernelProperty } from './wasm/user-descriptor.js';
 export { KernelHost, KernelTrap, builtinLoadError, type BuiltinKernels } from './wasm/kernel-host.js';
+export { MemfdRegion } from './isolation/memfd-region.js';
+export { loadNative, IsolationUnavailableError, type NativeHelper, type NativeLoad } from './isolation/native.js';
 export { pipelineMetrics } from './metrics/prometheus.js';
 export { serveMetrics, type ServeMetricsOptions, type MetricsServer } from './metrics/serve.js';
 
