@@ -29,7 +29,7 @@ export class ModuleBinding {
   module: UserModule | null = null;
   kernel: UserKernel | null = null;
   /** The mode of the last kernel started ("shared" or "private: …"), for the `mode` property. */
-  lastMode: string | null = null;
+  private lastMode: string | null = null;
   private specs = new Map<string, PropertySpec>();
   private indices = new Map<string, number>();
   private declared: { sink: Caps | null; src: Caps | null } = { sink: null, src: null };
@@ -103,6 +103,11 @@ export class ModuleBinding {
     if (this.module === null) return `${this.el.name} (${this.el.factory}) has no property "${name}" (a module's properties exist once module= is set)`;
     const names = this.names();
     return `${this.el.name}: unknown property ${name}: module ${this.moduleName} declares ${names.length === 0 ? 'no properties' : names.join(', ')}`;
+  }
+
+  /** The `mode` property: where the kernel runs now, or ran last. */
+  get mode(): string | null {
+    return this.kernel?.mode ?? this.lastMode;
   }
 
   /** The caps the module declares for pads of `direction`, or null for any. */

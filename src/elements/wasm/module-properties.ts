@@ -30,3 +30,7 @@ export function kernelValue(spec: PropertySpec, value: PropertyValue): number {
   if (spec.type === 'enum') return spec.values.find((v) => v.nick === value)?.value ?? 0;
   return typeof value === 'number' ? value : 0;
 }
+
+/** `module` and `mode`, the properties every kernel element (wasmtransform, wasmsrc, wasmsink) has. */
+export const MODULE_PROPERTY: PropertySpec = { type: 'string', default: null, description: 'Path of the kernel module (.wasm, built with parallax-wasm build); its properties follow' };
+export const MODE_PROPERTY: PropertySpec = { type: 'string', default: null, readonly: true, description: 'Where the kernel runs: "shared" (in place) or "private: <why>" (copies counted)' };

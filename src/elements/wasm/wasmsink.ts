@@ -1,3 +1,4 @@
+import { MODE_PROPERTY, MODULE_PROPERTY } from './module-properties.js';
 import { Buffer } from '../../element/buffer.js';
 import { Sink, SINK_PROPERTIES } from '../../element/base/sink.js';
 import type { Caps } from '../../element/caps/index.js';
@@ -32,8 +33,8 @@ export class WasmSink extends Sink {
     padTemplates: [{ name: 'sink', direction: 'sink', presence: 'always' }],
     properties: {
       ...SINK_PROPERTIES,
-      module: { type: 'string', default: null, description: 'Path of the kernel module (.wasm, built with parallax-wasm build); its properties follow' },
-      mode: { type: 'string', default: null, readonly: true, description: 'Where the kernel runs: "shared" (in place) or "private: <why>" (copies counted)' },
+      module: MODULE_PROPERTY,
+      mode: MODE_PROPERTY,
     },
     affinity: 'auto',
     rtSafe: true,
@@ -64,7 +65,7 @@ export class WasmSink extends Sink {
   }
 
   protected override readProperty(name: string): PropertyValue | undefined {
-    return name === 'mode' ? this.binding.kernel?.mode ?? this.binding.lastMode : undefined;
+    return name === 'mode' ? this.binding.mode : undefined;
   }
 
   override start(): void {

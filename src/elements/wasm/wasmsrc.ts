@@ -1,3 +1,4 @@
+import { MODE_PROPERTY, MODULE_PROPERTY } from './module-properties.js';
 import { durationOfFrames } from '../audio/format.js';
 import { frameTime } from '../video/frame-time.js';
 import { Buffer } from '../../element/buffer.js';
@@ -41,10 +42,10 @@ export class WasmSrc extends Source {
     example: 'wasmsrc module=/tmp/ramp.wasm num-buffers=4 ! fakesink',
     padTemplates: [{ name: 'src', direction: 'src', presence: 'always' }],
     properties: {
-      module: { type: 'string', default: null, description: 'Path of the kernel module (.wasm, built with parallax-wasm build); its properties follow' },
+      module: MODULE_PROPERTY,
       'num-buffers': { type: 'int', default: -1, min: -1, description: 'Number of buffers to output before sending EOS (-1 = until the kernel ends the stream)' },
       blocksize: { type: 'int', default: 4096, min: 1, max: 1 << 30, description: 'Bytes offered to each pxl_fill (video with a known frame size: one frame)' },
-      mode: { type: 'string', default: null, readonly: true, description: 'Where the kernel runs: "shared" (in place) or "private: <why>" (copies counted)' },
+      mode: MODE_PROPERTY,
     },
     affinity: 'auto',
     rtSafe: true,
@@ -80,7 +81,7 @@ export class WasmSrc extends Source {
   }
 
   protected override readProperty(name: string): PropertyValue | undefined {
-    return name === 'mode' ? this.binding.kernel?.mode ?? this.binding.lastMode : undefined;
+    return name === 'mode' ? this.binding.mode : undefined;
   }
 
   override start(): void {
