@@ -11,27 +11,11 @@ import {
 import { designBiquad, type BiquadType } from '../../src/elements/audio/reference/biquad-design.js';
 import * as ref from '../../src/elements/audio/reference/index.js';
 import { XorShift32 } from '../../src/elements/testing/xorshift.js';
-import { viewsOf } from '../../src/wasm/views.js';
-import { loadKernels } from '../support/wasm-kernels.js';
+import { kernelTwins, type Area } from '../support/kernel-twins.js';
 
-type Kernel = (...args: number[]) => number;
-type RefKernel = (mem: ArrayBufferLike, ...args: number[]) => number;
-type Side = 'w' | 'j';
-
-/** One area in two copies: `w` for the WASM kernel, `j` for the JS reference. */
-interface Area {
-  readonly w: number;
-  readonly j: number;
-  readonly bytes: number;
-}
-
-const sb = loadKernels();
-const mem = sb.memory.buffer;
-const v = viewsOf(mem);
-const GUARD = 64;
-const CANARY = 0xa5;
-const FAMILIES = ['audiotestsrc_', 'volume_', 'audioconvert_', 'audiomixer_', 'biquad_'];
 const refs = ref as unknown as Record<string, unknown>;
+const { sb, mem, v, wasm, reference, area, both, expectSame } = kernelTwins(refs);
+const FAMILIES = ['audiotestsrc_', 'volume_', 'audioconvert_', 'audiomixer_', 'biquad_'];
 
 const WAVES = ['sine', 'square', 'saw', 'triangle', 'silence', 'white-noise', 'ticks'] as const;
 const FORMATS = ['s16', 'f32'] as const;
@@ -43,57 +27,6 @@ beforeEach(() => {
   sb.reset();
   rng = new XorShift32(0xc0ffee);
 });
-
-function wasm(name: string): Kernel {
-  const f = sb.exports[name];
-  if (typeof f !== 'function') throw new Error(`no WASM export ${name}`);
-  return f as unknown as Kernel;
-}
-
-function reference(name: string): RefKernel {
-  const f = refs[name];
-  if (typeof f !== 'function') throw new Error(`no reference ${name}`);
-  return f as RefKernel;
-}
-
-/** Reserves an area twice, each followed by a canary; `init` fills the WASM copy, which is then copied. */
-function area(bytes: number, init?: (at: number) => void): Area {
-  const w = sb.alloc(bytes + GUARD);
-  const j = sb.alloc(bytes + GUARD);
-  v.u8.fill(CANARY, w + bytes, w + bytes + GUARD);
-  v.u8.fill(CANARY, j + bytes, j + bytes + GUARD);
-  if (init !== undefined) {
-    init(w);
-    v.u8.copyWithin(j, w, w + bytes);
-  }
-  return { w, j, bytes };
-}
-
-/** Calls the kernel on the `w` side and the reference on the `j` side; their results must agree. */
-function both(name: string, args: (s: Side) => number[]): number {
-  const a = wasm(name)(...args('w'));
-  const b = reference(name)(mem, ...args('j'));
-  expect(b, `${name}: reference result vs WASM result`).toBe(a);
-  return a;
-}
-
-/** Both copies of each area hold the same bytes, and neither canary was touched. */
-function expectSame(label: string, ...areas: Area[]): void {
-  for (const a of areas) {
-    let at = -1;
-    for (let i = 0; i < a.bytes; i++) {
-      if (v.u8[a.w + i] !== v.u8[a.j + i]) {
-        at = i;
-        break;
-      }
-    }
-    expect(at, `${label}: first differing byte (WASM ${v.u8[a.w + at]} vs JS ${v.u8[a.j + at]})`).toBe(-1);
-    for (const base of [a.w, a.j]) {
-      const guard = v.u8.subarray(base + a.bytes, base + a.bytes + GUARD);
-      expect(guard.every((b) => b === CANARY), `${label}: canary after ${base === a.w ? 'WASM' : 'JS'} area`).toBe(true);
-    }
-  }
-}
 
 function randomS16(at: number, n: number): void {
   for (let i = 0; i < n; i++) v.i16[(at >> 1) + i] = (rng.next() & 0xffff) - 32768;

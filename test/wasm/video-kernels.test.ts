@@ -11,29 +11,13 @@ import {
 } from '../../src/elements/video/layout.js';
 import * as ref from '../../src/elements/video/reference/index.js';
 import { XorShift32 } from '../../src/elements/testing/xorshift.js';
-import { viewsOf } from '../../src/wasm/views.js';
-import { loadKernels } from '../support/wasm-kernels.js';
+import { kernelTwins, type Area, type Side } from '../support/kernel-twins.js';
 
-type Kernel = (...args: number[]) => number;
-type RefKernel = (mem: ArrayBufferLike, ...args: number[]) => number;
-type Side = 'w' | 'j';
-
-/** One area in two copies: `w` for the WASM kernel, `j` for the JS reference. */
-interface Area {
-  readonly w: number;
-  readonly j: number;
-  readonly bytes: number;
-}
-
-const sb = loadKernels();
-const mem = sb.memory.buffer;
-const v = viewsOf(mem);
-const GUARD = 64;
-const CANARY = 0xa5;
 /** What a destination holds before a kernel runs: padding must still hold it afterwards. */
 const PRE = 0x5a;
-const FAMILIES = ['videotestsrc_', 'videoconvert_', 'videoscale_', 'videoflip_', 'video_'];
 const refs = ref as unknown as Record<string, unknown>;
+const { sb, mem, v, wasm, area, both, expectSame } = kernelTwins(refs, { pre: PRE });
+const FAMILIES = ['videotestsrc_', 'videoconvert_', 'videoscale_', 'videoflip_', 'video_'];
 const E = ref.VideoKernelError;
 
 const FORMATS = [VideoFormat.RGBA, VideoFormat.RGB, VideoFormat.I420, VideoFormat.NV12] as const;
@@ -50,33 +34,6 @@ beforeEach(() => {
   rng = new XorShift32(0x5eed);
 });
 
-function wasm(kernel: string): Kernel {
-  const f = sb.exports[kernel];
-  if (typeof f !== 'function') throw new Error(`no WASM export ${kernel}`);
-  return f as unknown as Kernel;
-}
-
-function reference(kernel: string): RefKernel {
-  const f = refs[kernel];
-  if (typeof f !== 'function') throw new Error(`no reference ${kernel}`);
-  return f as RefKernel;
-}
-
-/** Reserves an area twice, each filled with PRE and followed by a canary; `init` fills the WASM copy, then copied. */
-function area(bytes: number, init?: (at: number) => void): Area {
-  const w = sb.alloc(bytes + GUARD);
-  const j = sb.alloc(bytes + GUARD);
-  for (const at of [w, j]) {
-    v.u8.fill(PRE, at, at + bytes);
-    v.u8.fill(CANARY, at + bytes, at + bytes + GUARD);
-  }
-  if (init !== undefined) {
-    init(w);
-    v.u8.copyWithin(j, w, w + bytes);
-  }
-  return { w, j, bytes };
-}
-
 function frame(format: number, width: number, height: number, init?: (at: number) => void): Area {
   return area(videoFrameSize(format as VideoFormat, width, height), init);
 }
@@ -84,30 +41,6 @@ function frame(format: number, width: number, height: number, init?: (at: number
 const random = (at: number, n: number): void => {
   for (let i = 0; i < n; i++) v.u8[at + i] = rng.next() & 0xff;
 };
-
-/** Calls the kernel on the `w` side and the reference on the `j` side; their results must agree. */
-function both(kernel: string, args: (s: Side) => number[]): number {
-  const a = wasm(kernel)(...args('w'));
-  const b = reference(kernel)(mem, ...args('j'));
-  expect(b, `${kernel}: reference result vs WASM result`).toBe(a);
-  return a;
-}
-
-/** Both copies of each area hold the same bytes, and neither canary was touched. */
-function expectSame(label: string, ...areas: Area[]): void {
-  for (const a of areas) {
-    const cmp = Buffer.compare(v.u8.subarray(a.w, a.w + a.bytes), v.u8.subarray(a.j, a.j + a.bytes));
-    if (cmp !== 0) {
-      let at = 0;
-      while (v.u8[a.w + at] === v.u8[a.j + at]) at++;
-      expect.fail(`${label}: byte ${at} of ${a.bytes} differs (WASM ${v.u8[a.w + at]} vs JS ${v.u8[a.j + at]})`);
-    }
-    for (const base of [a.w, a.j]) {
-      const guard = v.u8.subarray(base + a.bytes, base + a.bytes + GUARD);
-      expect(guard.every((b) => b === CANARY), `${label}: canary after ${base === a.w ? 'WASM' : 'JS'} area`).toBe(true);
-    }
-  }
-}
 
 /** Every byte of the frame at `at` that is no pixel (row padding, spare rows) still holds PRE. */
 function expectPaddingKept(label: string, at: number, layout: VideoLayout): void {
