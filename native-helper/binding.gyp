@@ -12,12 +12,13 @@
         "addon/map.c",
         "addon/external_sab.c",
         "addon/futex.c",
-        "addon/fdpass.c"
+        "addon/fdpass.c",
+        "addon/channel.c"
       ],
       "defines": ["_GNU_SOURCE"],
       "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter"],
       "cflags_c": ["-std=gnu11"],
-      "libraries": ["-ldl"]
+      "libraries": ["-ldl", "-lpthread"]
     }
   ]
 }

@@ -9,7 +9,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"memfdCreate", memfd_create_js}, {"mapShared", map_shared_js},
     {"futexWait", futex_wait_js},     {"futexWake", futex_wake_js},
     {"socketPair", socket_pair_js},   {"sendFds", send_fds_js},
-    {"recvFds", recv_fds_js},
+    {"recvFds", recv_fds_js},     {"openChannel", open_channel_js},
   };
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
     napi_value fn;

@@ -36,6 +36,14 @@ export interface ReceivedFds {
   readonly fds: number[];
 }
 
+/** A channel from {@link NativeHelper.openChannel}. */
+export interface NativeChannel {
+  /** Stops reading and closes the channel's copy of the socket; idempotent. */
+  close(): void;
+  ref(): void;
+  unref(): void;
+}
+
 /**
  * The addon's exports. Errors: a failing syscall throws an Error with `code` ('EPERM'…), `errno`
  * and `syscall`; a bad argument throws a TypeError or RangeError whose message names the call.
@@ -58,6 +66,17 @@ export interface NativeHelper {
   sendFds(socketFd: number, fds: readonly number[], bytes: ArrayBufferView | ArrayBuffer): number;
   /** Receives one message; more than `maxFds` fds or `maxBytes` bytes is an error (fds closed). */
   recvFds(socketFd: number, maxFds: number, maxBytes?: number): ReceivedFds;
+  /**
+   * Reads `socketFd` (a copy of it) on a native thread and calls `onMessage` on this thread for
+   * each record, then `onClose` once (0 when the peer closed, else an errno). Nothing is called
+   * after `close()`. An open channel keeps the event loop alive unless `unref()`ed.
+   */
+  openChannel(
+    socketFd: number,
+    onMessage: (bytes: Uint8Array, fds: number[], truncated: boolean) => void,
+    onClose: (errno: number) => void,
+    maxBytes?: number,
+  ): NativeChannel;
   /** Whether mapShared can return a SharedArrayBuffer: declared by the build's headers, found at run time. */
   readonly externalSharedArrayBuffer: { readonly headers: boolean; readonly runtime: boolean };
 }
