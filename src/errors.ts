@@ -18,7 +18,11 @@ export type ErrorCode =
   | 'ELEMENT_ERROR'
   | 'PLUGIN_ERROR'
   | 'METRICS_ERROR'
-  | 'ABORTED';
+  | 'ABORTED'
+  /** An element host process died (crash, signal, rlimit) or stopped answering. */
+  | 'HOST_DIED'
+  /** A sandboxed process wrote something out of bounds or malformed into a shared ring or message. */
+  | 'IPC_VIOLATION';
 
 export class ParallaxError extends Error {
   readonly code: ErrorCode;
