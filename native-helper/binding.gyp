@@ -13,7 +13,10 @@
         "addon/external_sab.c",
         "addon/futex.c",
         "addon/fdpass.c",
-        "addon/channel.c"
+        "addon/channel.c",
+        "addon/lockdown.c",
+        "addon/sandbox_status.c",
+        "helper/seccomp.c"
       ],
       "defines": ["_GNU_SOURCE"],
       "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter"],

@@ -49,7 +49,10 @@ napi_value futex_wake_js(napi_env env, napi_callback_info info);     /* futex.c 
 napi_value socket_pair_js(napi_env env, napi_callback_info info);    /* fdpass.c */
 napi_value send_fds_js(napi_env env, napi_callback_info info);       /* fdpass.c */
 napi_value recv_fds_js(napi_env env, napi_callback_info info);       /* fdpass.c */
+napi_value memfd_seals_js(napi_env env, napi_callback_info info);    /* fdpass.c */
 napi_value open_channel_js(napi_env env, napi_callback_info info);   /* channel.c */
+napi_value sandbox_lockdown_js(napi_env env, napi_callback_info info); /* lockdown.c (../helper/seccomp.c) */
+napi_value sandbox_status_js(napi_env env, napi_callback_info info);   /* sandbox_status.c */
 
 /* Reads up to `n` arguments; missing ones are `undefined`. */
 #define GET_ARGS(n)                                                                  \

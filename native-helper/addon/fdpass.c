@@ -7,17 +7,27 @@
  *   an extra stdio entry (spawn(..., { stdio: ['ignore', 'inherit', 'inherit', fd] }) → fd 3).
  *   SEQPACKET keeps message boundaries, so each sendFds arrives as exactly one recvFds.
  *
- * sendFds(socketFd, fds: number[], bytes: ArrayBufferView | ArrayBuffer) : number (bytes sent)
+ * sendFds(socketFd, fds: number[], bytes: ArrayBufferView | ArrayBuffer, nonBlocking = false)
+ *   : number (bytes sent, or -1 when nonBlocking and the socket is full)
  *   Sends `bytes` (at least 1: fds travel with a data message) and a copy of each fd in `fds`
  *   (at most 253, the kernel's SCM_MAX_FD). The caller still owns and must close its own fds.
  *
- * recvFds(socketFd, maxFds, maxBytes = 4096) : { bytes: Buffer, fds: number[] }
+ * recvFds(socketFd, maxFds, maxBytes = 4096, nonBlocking = false) : { bytes: Buffer, fds: number[] } | null
  *   Receives one message. Received fds are close-on-exec and owned by the caller. An empty `bytes`
  *   means the peer closed the socket. A message with more fds than maxFds, or more bytes than
  *   maxBytes, is an error, and every fd it brought is closed: nothing leaks from a hostile peer.
+ *   With nonBlocking, null means no message is queued (EAGAIN).
  *
- * Both block when the socket is blocking (the sockets from socketPair are). Data thread or helper
- * side only; never on a thread whose event loop must keep running.
+ * Both block when the socket is blocking (the sockets from socketPair are) unless nonBlocking is
+ * true (MSG_DONTWAIT, per call: the socket's own mode is not changed, so the peer and other users
+ * of the same socket are not affected). Why the non-blocking forms: a process link's consumer
+ * reads a region announcement on the event loop and must never wait for a hostile producer's
+ * message, and a producer must never block on a consumer that stopped reading.
+ *
+ * memfdSeals(fd) : number
+ *   The fd's seals (F_GET_SEALS: F_SEAL_SEAL 1, SHRINK 2, GROW 4, WRITE 8, FUTURE_WRITE 16), or -1
+ *   when the fd cannot carry seals (not a memfd). A consumer checks a received region with it: a
+ *   region its producer could still shrink would fault (SIGBUS) a reader of the mapping.
  */
 #include "addon.h"
 
@@ -25,10 +35,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #define MAX_FDS 253 /* SCM_MAX_FD */
+
+/* An optional boolean argument: undefined is `false`. */
+static bool arg_optional_bool(napi_env env, const char *fn, const char *name, napi_value v, bool *out) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  if (t == napi_undefined) return true;
+  if (t != napi_boolean) {
+    throw_type_error(env, fn, "%s must be a boolean or undefined", name);
+    return false;
+  }
+  napi_get_value_bool(env, v, out);
+  return true;
+}
 
 napi_value socket_pair_js(napi_env env, napi_callback_info info) {
   int sv[2];
@@ -45,7 +69,7 @@ napi_value socket_pair_js(napi_env env, napi_callback_info info) {
 
 napi_value send_fds_js(napi_env env, napi_callback_info info) {
   static const char *fn = "sendFds";
-  GET_ARGS(3);
+  GET_ARGS(4);
   int sock;
   if (!arg_fd(env, fn, "socketFd", argv[0], &sock)) return NULL;
   bool is_array = false;
@@ -66,6 +90,8 @@ napi_value send_fds_js(napi_env env, napi_callback_info info) {
   size_t len;
   if (!arg_bytes(env, fn, "bytes", argv[2], &data, &len)) return NULL;
   if (len == 0) return throw_range_error(env, fn, "bytes must hold at least 1 byte: fds travel with a data message");
+  bool non_blocking = false;
+  if (!arg_optional_bool(env, fn, "nonBlocking", argv[3], &non_blocking)) return NULL;
 
   struct iovec iov = {.iov_base = data, .iov_len = len};
   union { /* aligned storage for the control message */
@@ -84,9 +110,10 @@ napi_value send_fds_js(napi_env env, napi_callback_info info) {
     memcpy(CMSG_DATA(c), fds, sizeof(int) * count);
   }
   ssize_t sent;
-  do sent = sendmsg(sock, &msg, MSG_NOSIGNAL);
+  do sent = sendmsg(sock, &msg, MSG_NOSIGNAL | (non_blocking ? MSG_DONTWAIT : 0));
   while (sent < 0 && errno == EINTR);
-  if (sent < 0) return throw_syscall_error(env, "sendmsg", errno);
+  if (sent < 0 && non_blocking && (errno == EAGAIN || errno == EWOULDBLOCK)) sent = -1;
+  else if (sent < 0) return throw_syscall_error(env, "sendmsg", errno);
   napi_value result;
   napi_create_int64(env, sent, &result);
   return result;
@@ -106,7 +133,7 @@ static void close_received(struct msghdr *msg) {
 
 napi_value recv_fds_js(napi_env env, napi_callback_info info) {
   static const char *fn = "recvFds";
-  GET_ARGS(3);
+  GET_ARGS(4);
   int sock;
   uint64_t max_fds, max_bytes = 4096;
   if (!arg_fd(env, fn, "socketFd", argv[0], &sock)) return NULL;
@@ -114,6 +141,8 @@ napi_value recv_fds_js(napi_env env, napi_callback_info info) {
   napi_valuetype t;
   napi_typeof(env, argv[2], &t);
   if (t != napi_undefined && !arg_size(env, fn, "maxBytes", argv[2], 1 << 24, &max_bytes)) return NULL;
+  bool non_blocking = false;
+  if (!arg_optional_bool(env, fn, "nonBlocking", argv[3], &non_blocking)) return NULL;
 
   void *data = malloc(max_bytes);
   if (data == NULL) return throw_syscall_error(env, "malloc", ENOMEM);
@@ -125,11 +154,16 @@ napi_value recv_fds_js(napi_env env, napi_callback_info info) {
   struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
                        .msg_controllen = CMSG_SPACE(sizeof(int) * max_fds)};
   ssize_t got;
-  do got = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  do got = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | (non_blocking ? MSG_DONTWAIT : 0));
   while (got < 0 && errno == EINTR);
   if (got < 0) {
     int err = errno;
     free(data);
+    if (non_blocking && (err == EAGAIN || err == EWOULDBLOCK)) {
+      napi_value none;
+      napi_get_null(env, &none);
+      return none;
+    }
     return throw_syscall_error(env, "recvmsg", err);
   }
   if (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) {
@@ -163,5 +197,17 @@ napi_value recv_fds_js(napi_env env, napi_callback_info info) {
   napi_create_object(env, &result);
   napi_set_named_property(env, result, "bytes", bytes);
   napi_set_named_property(env, result, "fds", fds);
+  return result;
+}
+
+napi_value memfd_seals_js(napi_env env, napi_callback_info info) {
+  static const char *fn = "memfdSeals";
+  GET_ARGS(1);
+  int fd;
+  if (!arg_fd(env, fn, "fd", argv[0], &fd)) return NULL;
+  int seals = fcntl(fd, F_GET_SEALS);
+  if (seals < 0 && errno != EINVAL) return throw_syscall_error(env, "fcntl(F_GET_SEALS)", errno);
+  napi_value result;
+  napi_create_int32(env, seals < 0 ? -1 : seals, &result);
   return result;
 }

@@ -10,6 +10,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"futexWait", futex_wait_js},     {"futexWake", futex_wake_js},
     {"socketPair", socket_pair_js},   {"sendFds", send_fds_js},
     {"recvFds", recv_fds_js},     {"openChannel", open_channel_js},
+    {"sandboxLockdown", sandbox_lockdown_js}, {"sandboxStatus", sandbox_status_js},
+    {"memfdSeals", memfd_seals_js},
   };
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
     napi_value fn;

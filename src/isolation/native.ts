@@ -36,6 +36,16 @@ export interface ReceivedFds {
   readonly fds: number[];
 }
 
+export interface SandboxStatus {
+  readonly seccompMode: number | null;
+  readonly seccompFilters: number | null;
+  readonly noNewPrivs: boolean;
+  readonly uid: number;
+  readonly gid: number;
+  readonly pid: number;
+  readonly namespaces: Readonly<Record<'user' | 'pid' | 'net' | 'mnt' | 'ipc' | 'uts' | 'cgroup', string | null>>;
+}
+
 /** A channel from {@link NativeHelper.openChannel}. */
 export interface NativeChannel {
   /** Stops reading and closes the channel's copy of the socket; idempotent. */
@@ -62,10 +72,17 @@ export interface NativeHelper {
   futexWake(buffer: FutexBuffer, byteOffset: number, count: number): number;
   /** A connected AF_UNIX SOCK_SEQPACKET pair (close-on-exec): one message per sendFds. */
   socketPair(): [number, number];
-  /** Sends `bytes` (at least 1) with copies of `fds` (at most 253); returns bytes sent. */
-  sendFds(socketFd: number, fds: readonly number[], bytes: ArrayBufferView | ArrayBuffer): number;
+  /**
+   * Sends `bytes` (at least 1) with copies of `fds` (at most 253); returns bytes sent. With
+   * `nonBlocking` (MSG_DONTWAIT) a full socket returns -1 instead of blocking.
+   */
+  sendFds(socketFd: number, fds: readonly number[], bytes: ArrayBufferView | ArrayBuffer, nonBlocking?: boolean): number;
   /** Receives one message; more than `maxFds` fds or `maxBytes` bytes is an error (fds closed). */
-  recvFds(socketFd: number, maxFds: number, maxBytes?: number): ReceivedFds;
+  recvFds(socketFd: number, maxFds: number, maxBytes?: number, nonBlocking?: false): ReceivedFds;
+  /** The same with MSG_DONTWAIT: null when no message is queued, never blocks. */
+  recvFds(socketFd: number, maxFds: number, maxBytes: number | undefined, nonBlocking: true): ReceivedFds | null;
+  /** The fd's seals (F_GET_SEALS bits, see {@link MemfdSeal}), or -1 when it cannot be sealed (not a memfd). */
+  memfdSeals(fd: number): number;
   /**
    * Reads `socketFd` (a copy of it) on a native thread and calls `onMessage` on this thread for
    * each record, then `onClose` once (0 when the peer closed, else an errno). Nothing is called
@@ -77,9 +94,19 @@ export interface NativeHelper {
     onClose: (errno: number) => void,
     maxBytes?: number,
   ): NativeChannel;
+  /**
+   * The second seccomp stage of an element host (native-helper/README.md): from now on this
+   * process opens no file, socket or program, and signals only itself. Irreversible.
+   */
+  sandboxLockdown(): void;
+  /** What confines this process now: seccomp mode and filters, no_new_privs, ids, namespaces. */
+  sandboxStatus(): SandboxStatus;
   /** Whether mapShared can return a SharedArrayBuffer: declared by the build's headers, found at run time. */
   readonly externalSharedArrayBuffer: { readonly headers: boolean; readonly runtime: boolean };
 }
+
+/** The seal bits of {@link NativeHelper.memfdSeals} (linux/fcntl.h). */
+export const MemfdSeal = { SEAL: 1, SHRINK: 2, GROW: 4, WRITE: 8, FUTURE_WRITE: 16 } as const;
 
 /** Why isolation cannot run here. `reason` is the sentence to show a user. */
 export class IsolationUnavailableError extends Error {
