@@ -48,6 +48,8 @@ export type { KernelDescriptor, KernelProperty } from './wasm/user-descriptor.js
 export { KernelHost, KernelTrap, builtinLoadError, type BuiltinKernels } from './wasm/kernel-host.js';
 export { MemfdRegion } from './isolation/memfd-region.js';
 export { loadNative, IsolationUnavailableError, type NativeHelper, type NativeLoad } from './isolation/native.js';
+export * as processLink from './isolation/link/index.js';
+export { MemfdAllocator, ProcessBridgeSink, ProcessBridgeSource, createProcessLink, type LinkEndpoint, type ProcessLink, type ProcessBridgeOptions } from './isolation/link/index.js';
 export { pipelineMetrics } from './metrics/prometheus.js';
 export { serveMetrics, type ServeMetricsOptions, type MetricsServer } from './metrics/serve.js';
 

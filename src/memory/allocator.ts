@@ -1,4 +1,5 @@
 import { Pool } from './pool.js';
+import type { Region } from './region.js';
 import type { SlotPool } from './slot-pool.js';
 
 /** What elements allocate buffers from: the event loop's Allocator, or a data thread's SharedAllocator. */
@@ -21,6 +22,12 @@ export interface AllocatorStats {
 }
 
 /**
+ * Makes the region a new pool lives in, of `byteLength` bytes. The default is a private heap
+ * region; a process link's producer uses memfd regions (isolation/link/memfd-allocator.ts).
+ */
+export type RegionFactory = (byteLength: number) => Region;
+
+/**
  * Hands out slots by size. Pools are grouped in power-of-two size classes (64 B and up), so a
  * buffer wastes at most half its slot.
  *
@@ -34,7 +41,12 @@ export class Allocator implements BufferAllocator {
   private readonly classes = new Map<number, Pool[]>();
   private poolsAdded = 0;
 
-  constructor(private readonly slotsPerPool = 64) {}
+  constructor(private readonly slotsPerPool = 64, private readonly regionFactory?: RegionFactory) {}
+
+  private newPool(cls: number, slots: number): Pool {
+    if (this.regionFactory === undefined) return new Pool(cls, slots);
+    return new Pool(cls, slots, this.regionFactory(Pool.bytesFor(cls, slots)));
+  }
 
   /** Makes sure `count` slots of at least `size` bytes exist. Call at prepare time. */
   reserve(size: number, count: number): void {
@@ -42,7 +54,7 @@ export class Allocator implements BufferAllocator {
     const pools = this.poolsOf(cls);
     let free = 0;
     for (const p of pools) free += p.freeCount;
-    if (free < count) pools.push(new Pool(cls, Math.max(count - free, 1)));
+    if (free < count) pools.push(this.newPool(cls, Math.max(count - free, 1)));
   }
 
   /**
@@ -60,7 +72,7 @@ export class Allocator implements BufferAllocator {
         return pool;
       }
     }
-    const pool = new Pool(cls, growthSlots(cls, this.slotsPerPool));
+    const pool = this.newPool(cls, growthSlots(cls, this.slotsPerPool));
     pools.push(pool);
     this.poolsAdded++;
     this.lastSlot = pool.acquire();

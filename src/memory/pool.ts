@@ -33,7 +33,7 @@ export class Pool implements SlotPool {
     }
     this.payloadCapacity = payloadCapacity;
     this.slotCount = slotCount;
-    this.stride = SLOT_HEADER_BYTES + alignUp(Math.max(payloadCapacity, 1), SLOT_ALIGN);
+    this.stride = strideFor(payloadCapacity);
     this.region = region ?? new HeapRegion(this.stride * slotCount);
     if (this.region.byteLength < this.stride * slotCount) {
       throw new RangeError(`region of ${this.region.byteLength} bytes cannot hold ${slotCount} slots of ${this.stride}`);
@@ -88,4 +88,13 @@ export class Pool implements SlotPool {
   get freeCount(): number {
     return this.freeTop;
   }
+
+  /** Bytes of region a pool of `slotCount` slots of `payloadCapacity` bytes needs. */
+  static bytesFor(payloadCapacity: number, slotCount: number): number {
+    return strideFor(payloadCapacity) * slotCount;
+  }
+}
+
+function strideFor(payloadCapacity: number): number {
+  return SLOT_HEADER_BYTES + alignUp(Math.max(payloadCapacity, 1), SLOT_ALIGN);
 }

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { loadNative } from '../../src/isolation/native.js';
+import { createProcessLink } from '../../src/isolation/link/create.js';
+import { MemfdAllocator } from '../../src/isolation/link/memfd-allocator.js';
+import { ProcessBridgeSink } from '../../src/isolation/link/process-bridge-sink.js';
+import { ProcessBridgeSource } from '../../src/isolation/link/process-bridge-source.js';
+import { StreamingTask } from '../../src/exec/streaming-task.js';
+import { FlowResult } from '../../src/element/flow.js';
+import { copyStats } from '../../src/memory/copy-counter.js';
+import { Collector, Gen, genDriver, lastJson, linkPads, makeContext, openFds, runPeer } from '../support/link-harness.js';
+
+// Buffers cross a process link without a copy, in order, byte-exact, with their metadata, and
+// events keep their place among them. Real child processes; the test process is the other side.
+const COUNT = 100_000;
+const SIZE = 64;
+const EXPECTED_EVENTS = ['stream-start', 'caps:application/x-test, n=(int)1', ...Array.from({ length: 9 }, (_, k) => `custom:mark@${(k + 1) * 10_000}:{"at":${(k + 1) * 10_000},"text":"ünïcödé"}`), 'eos'];
+
+describe.skipIf(!loadNative().ok)('a process link', () => {
+  it('moves 100,000 buffers from a child to this process: in order, byte-exact, metadata exact, 0 bytes copied on both sides, events in place', async () => {
+    const fdsBefore = openFds();
+    const copiedBefore = copyStats().bytesCopied;
+    const link = createProcessLink(256);
+    const errors: string[] = [];
+    const violations: string[] = [];
+    const context = makeContext(new MemfdAllocator(), errors);
+    const source = new ProcessBridgeSource('link<', link.consumer, { mayBlock: false, spin: 64, label: 'child -> test', onViolation: (m) => violations.push(m) });
+    source.attach(context);
+    const collector = new Collector(SIZE);
+    collector.attach(context);
+    linkPads(source.pad0, collector.pad('sink')!);
+    const peer = runPeer('link-peer.mjs', link.producer, { role: 'producer', capacity: 256, count: COUNT, size: SIZE, markEvery: 10_000, mayBlock: true });
+    const result = await new StreamingTask(source).run();
+    const out = await peer.done;
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(result).toBe(FlowResult.EOS);
+    expect(collector.errors).toEqual([]);
+    expect(collector.next).toBe(COUNT);
+    expect(collector.events).toEqual(EXPECTED_EVENTS);
+    expect(collector.writable).toBe(0);
+    expect(violations).toEqual([]);
+    expect(errors).toEqual([]);
+    const child = lastJson<{ copied: number; outstanding: number; slots: number; freeSlots: number; violations: string[] }>(out.stdout);
+    expect(child.copied).toBe(0);
+    expect(child.outstanding).toBe(0);
+    expect(child.freeSlots).toBe(child.slots);
+    expect(child.violations).toEqual([]);
+    expect(copyStats().bytesCopied - copiedBefore).toBe(0);
+    expect(source.held).toBe(0);
+    source.close();
+    link.close();
+    expect(openFds()).toEqual(fdsBefore);
+  }, 60_000);
+
+  it('moves 100,000 buffers from this process to a child (the reverse direction), 0 bytes copied', async () => {
+    const fdsBefore = openFds();
+    const copiedBefore = copyStats().bytesCopied;
+    const link = createProcessLink(256);
+    const errors: string[] = [];
+    const violations: string[] = [];
+    const allocator = new MemfdAllocator();
+    const context = makeContext(allocator, errors);
+    const sink = new ProcessBridgeSink('link>', link.producer, { mayBlock: false, spin: 64, label: 'test -> child', onViolation: (m) => violations.push(m) });
+    sink.attach(context);
+    const gen = new Gen('gen');
+    gen.attach(context);
+    linkPads(gen.pad('src')!, sink.pad('sink')!);
+    const peer = runPeer('link-peer.mjs', link.consumer, { role: 'consumer', capacity: 256, size: SIZE, mayBlock: true });
+    const result = await new StreamingTask(genDriver(gen, allocator, COUNT, SIZE, 10_000)).run();
+    const out = await peer.done;
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(result).toBe(FlowResult.EOS);
+    const child = lastJson<{ received: number; errors: string[]; events: string[]; writable: number; copied: number; violations: string[]; held: number }>(out.stdout);
+    expect(child.errors).toEqual([]);
+    expect(child.received).toBe(COUNT);
+    expect(child.events).toEqual(EXPECTED_EVENTS);
+    expect(child.writable).toBe(0);
+    expect(child.copied).toBe(0);
+    expect(child.violations).toEqual([]);
+    sink.collectReturns();
+    expect(sink.outstanding).toBe(0);
+    const stats = allocator.stats();
+    expect(stats.freeSlots).toBe(stats.slots);
+    expect(copyStats().bytesCopied - copiedBefore).toBe(0);
+    expect(violations).toEqual([]);
+    expect(errors).toEqual([]);
+    sink.stop();
+    allocator.close();
+    link.close();
+    expect(openFds()).toEqual(fdsBefore);
+  }, 60_000);
+});
