@@ -3,7 +3,7 @@
 import typescript from '@rollup/plugin-typescript';
 
 export default {
-  input: ['src/index.ts', 'src/cli/launch.ts', 'src/cli/inspect.ts', 'src/cli/wasm-build.ts', 'src/exec/threads/host.ts'],
+  input: ['src/index.ts', 'src/cli/launch.ts', 'src/cli/inspect.ts', 'src/cli/wasm-build.ts', 'src/exec/threads/host.ts', 'src/isolation/host/run-host.ts'],
   output: {
     dir: 'dist',
     format: 'es',

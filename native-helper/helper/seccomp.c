@@ -68,6 +68,8 @@ static const struct {
   {__NR_mmap, BOTH}, {__NR_munmap, BOTH}, {__NR_mprotect, BOTH}, {__NR_mremap, BOTH},
   {__NR_madvise, BOTH}, {__NR_msync, BOTH}, {__NR_mincore, BOTH}, {__NR_brk, BOTH},
   {__NR_membarrier, BOTH}, {__NR_pkey_alloc, BOTH}, {__NR_pkey_free, BOTH}, {__NR_pkey_mprotect, BOTH},
+  /* a host's own regions: anonymous memory with a name, no filesystem involved */
+  {__NR_memfd_create, BOTH},
   /* threads and their synchronisation (clone itself is checked below) */
   {__NR_futex, BOTH}, {__NR_set_robust_list, BOTH}, {__NR_get_robust_list, BOTH}, {__NR_rseq, BOTH},
   {__NR_set_tid_address, BOTH}, {__NR_exit, BOTH}, {__NR_exit_group, BOTH}, {__NR_wait4, BOTH},

@@ -15,13 +15,20 @@ export interface LaunchArgs {
   dataThreads: number | undefined;
   /** A timer driver: "256/48000", "20ms"; undefined: sources run free. */
   driver: string | undefined;
+  /** in-process (default), isolated or grouped (see doc/design/007-isolation.md). */
+  isolation: 'in-process' | 'isolated' | 'grouped' | undefined;
+  /** Glob patterns of elements to run in sandboxed processes (implies grouped). */
+  isolate: string[];
+  /** Run element hosts without the sandbox (debugging). */
+  noSandbox: boolean;
   help: boolean;
   description: string;
 }
 
 export const LAUNCH_USAGE = `usage: parallax-launch [-v] [-q] [-e] [-m] [--dry-run] [--dot FILE] [--plugin MODULE] [--metrics-port PORT]
                        [--scheduling async|hybrid|realtime] [--data-threads N]
-                       [--driver QUANTUM/RATE|PERIOD] "PIPELINE"
+                       [--driver QUANTUM/RATE|PERIOD] [--isolation MODE] [--isolate PATTERN]
+                       [--no-sandbox] "PIPELINE"
 
   -v, --verbose        print negotiated caps and property changes
   -q, --quiet          print nothing but errors
@@ -39,12 +46,17 @@ export const LAUNCH_USAGE = `usage: parallax-launch [-v] [-q] [-e] [-m] [--dry-r
   --driver SPEC        start a cycle every QUANTUM/RATE seconds (256/48000) or PERIOD (20ms,
                        5000us); each source makes one buffer per cycle and missed deadlines
                        are counted as xruns (printed at the end)
+  --isolation MODE     in-process (default); isolated: every element in a sandboxed process of
+                       its own; grouped: the elements --isolate matches (Linux)
+  --isolate PATTERN    run the elements whose name or factory matches PATTERN (*, ?) in a
+                       sandboxed process each (repeatable; implies --isolation grouped)
+  --no-sandbox         run element host processes without namespaces and seccomp (debugging)
 
 exit status: 0 on EOS, 1 on a runtime error, 2 on a bad pipeline description`;
 
 /** Parses argv (without node and script). The pipeline is the non-option words, joined as gst-launch joins them. */
 export function parseLaunchArgs(argv: readonly string[]): LaunchArgs | string {
-  const a: LaunchArgs = { verbose: false, quiet: false, eosOnShutdown: false, messages: false, dryRun: false, dot: undefined, plugins: [], metricsPort: undefined, scheduling: 'async', dataThreads: undefined, driver: undefined, help: false, description: '' };
+  const a: LaunchArgs = { verbose: false, quiet: false, eosOnShutdown: false, messages: false, dryRun: false, dot: undefined, plugins: [], metricsPort: undefined, scheduling: 'async', dataThreads: undefined, driver: undefined, isolation: undefined, isolate: [], noSandbox: false, help: false, description: '' };
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i]!;
@@ -92,6 +104,20 @@ export function parseLaunchArgs(argv: readonly string[]): LaunchArgs | string {
         a.driver = v;
         break;
       }
+      case '--no-sandbox': a.noSandbox = true; break;
+      case '--isolation': {
+        const v = argv[++i];
+        if (v === undefined) return `${w} needs a value`;
+        if (v !== 'in-process' && v !== 'isolated' && v !== 'grouped') return `${w} must be in-process, isolated or grouped, got "${v}"`;
+        a.isolation = v;
+        break;
+      }
+      case '--isolate': {
+        const v = argv[++i];
+        if (v === undefined || v === '') return `${w} needs a pattern (an element name or factory, with * and ?)`;
+        a.isolate.push(v);
+        break;
+      }
       case '--data-threads': {
         const v = argv[++i];
         if (v === undefined) return `${w} needs a value`;
@@ -104,6 +130,7 @@ export function parseLaunchArgs(argv: readonly string[]): LaunchArgs | string {
         words.push(w);
     }
   }
+  if (a.isolate.length > 0 && a.isolation !== undefined && a.isolation !== 'grouped') return `--isolate needs --isolation grouped (or no --isolation), not ${a.isolation}`;
   // As gst_parse_launchv does: with several arguments, spaces inside one argument are escaped,
   // so `location="/tmp/my file"` (one shell word) stays one value.
   a.description = words.length === 1 ? words[0]! : words.map((w) => w.replace(/ /g, '\\ ')).join(' ');

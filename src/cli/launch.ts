@@ -52,6 +52,9 @@ async function main(argv: readonly string[]): Promise<number> {
       plugins,
       ...(args.dataThreads === undefined ? {} : { dataThreads: args.dataThreads }),
       ...(args.driver === undefined ? {} : { driver: args.driver }),
+      ...(args.isolation === undefined && args.isolate.length === 0 ? {} : {
+        isolation: { mode: args.isolation ?? 'grouped', ...(args.isolate.length > 0 ? { isolate: args.isolate } : {}), sandbox: !args.noSandbox },
+      }),
     });
   } catch (e) {
     process.stderr.write(`ERROR: pipeline could not be constructed: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -82,6 +85,15 @@ async function main(argv: readonly string[]): Promise<number> {
     out(`Scheduling ${plan.mode}: ${plan.threadCount} data thread(s)`);
     for (const [el, t] of plan.placement) out(`  ${el.name}: ${t < 0 ? 'event loop' : `data thread ${t}`}`);
     for (const q of plan.bridgedQueues) out(`  ${q.name}: a ring between threads`);
+    for (const n of plan.notes) out(`  ${n}`);
+  }
+  if (args.verbose && pipeline.isolationPlan !== null) {
+    const plan = pipeline.isolationPlan;
+    out(`Isolation ${plan.mode}: ${plan.processCount} element host process(es)${args.noSandbox ? ', not sandboxed' : ', sandboxed'}`);
+    for (const el of pipeline.elements) {
+      const pid = pipeline.hostPid(el.name);
+      out(`  ${el.name}: ${pid === null ? 'this process' : `element host pid ${pid}`}`);
+    }
     for (const n of plan.notes) out(`  ${n}`);
   }
   if (args.dot !== undefined) writeFileSync(args.dot, toDot(pipeline.name, pipeline.elements));

@@ -16,7 +16,6 @@ import { SharedAllocator } from '../memory/shared-allocator.js';
 import { planPlacement, type Plan, type SchedulingMode } from './threads/placement.js';
 import { ThreadScheduler } from './threads/scheduler.js';
 import { KernelHost } from '../wasm/kernel-host.js';
-import { RingBridgeSource } from './threads/bridge-source.js';
 import type { PropertyValue } from '../element/property.js';
 import { availableParallelism } from 'node:os';
 import { LocalCycles, PacedDriver, absoluteNow, parseDriver, type CycleSource, type DriverSpec } from './driver.js';
@@ -26,6 +25,11 @@ import { queryLatency, type Latency } from '../graph/latency.js';
 import type { Pad } from '../element/pad.js';
 import { Events } from '../element/event.js';
 import { linkPads, pickPad } from '../graph/link.js';
+import { planIsolation, type IsolationOptions, type IsolationPlan } from '../isolation/partition.js';
+import { ProcessScheduler } from '../isolation/scheduler.js';
+import { MemfdRegion } from '../isolation/memfd-region.js';
+import { requireNative } from '../isolation/native.js';
+import type { SandboxLimits } from '../isolation/helper-client.js';
 
 /** How a pipeline is scheduled; see doc/design/005-data-threads.md. */
 export interface PipelineOptions {
@@ -48,9 +52,22 @@ export interface PipelineOptions {
    * `manual` (call `cycle()`), or null (default): sources run free under backpressure.
    */
   readonly driver?: DriverSpec | string | null;
+  /**
+   * Which elements run in sandboxed processes (doc/design/007-isolation.md): `mode` 'in-process'
+   * (default), 'isolated' (every element in its own process) or 'grouped' (`isolate` patterns,
+   * explicit `groups`). `sandbox: false` runs hosts as plain child processes, for debugging.
+   */
+  readonly isolation?: PipelineIsolation;
 }
 
-export interface RunOptions {
+export interface PipelineIsolation extends IsolationOptions {
+  /** false: element hosts run as plain child processes (debugging). Default true. */
+  readonly sandbox?: boolean;
+  /** Resource limits of each sandboxed host (default: 4 GiB of address space, 256 files, no CPU limit). */
+  readonly limits?: Partial<SandboxLimits>;
+}
+
+export interface RunOptions extends IsolationOptions {
   /** Aborting stops the pipeline; `run()` then rejects with code ABORTED. */
   readonly signal?: AbortSignal;
 }
@@ -105,6 +122,7 @@ function resolveOptions(o: PipelineOptions): Pipeline['options'] {
     slotsPerPool: int('slotsPerPool', o.slotsPerPool, 512, 1),
     plugins: o.plugins ?? [],
     driver: typeof o.driver === 'string' ? parseDriver(o.driver) : o.driver ?? null,
+    isolation: o.isolation ?? {},
   };
 }
 
@@ -130,7 +148,7 @@ export class Pipeline {
   private localXruns = 0;
   /** Where elements on the event loop take buffers: a private heap allocator, or the arena's when threads share buffers. */
   allocator: BufferAllocator = new Allocator();
-  private scheduler: ThreadScheduler | null = null;
+  private scheduler: ThreadScheduler | ProcessScheduler | null = null;
   private arena: Arena | null = null;
   readonly options: Required<Omit<PipelineOptions, 'driver'>> & { readonly driver: DriverSpec | null };
   readonly elements: Element[] = [];
@@ -285,7 +303,7 @@ export class Pipeline {
   /** A source's task, paced by the driver when there is one. */
   private pace(el: Element & TaskDriver, originNs: number, cyclesAtStart: number): TaskDriver {
     const driver = this.options.driver;
-    if (driver === null || el.sinkPads.length > 0 || el instanceof RingBridgeSource) return el;
+    if (driver === null || el.sinkPads.length > 0 || (this.scheduler?.loopDrivers as readonly Element[] | undefined)?.includes(el) === true) return el;
     const paced = new PacedDriver(el, driver, originNs, {
       stopping: () => this.currentState !== 'running' && this.currentState !== 'idle',
       cycles: this.cycleSource(),
@@ -314,9 +332,29 @@ export class Pipeline {
     else this.localCycles.signal(n);
   }
 
-  /** Partitions the graph for the scheduling mode; sets up the arena when any element runs on a thread. */
+  /**
+   * Partitions the graph: into element host processes when an isolation mode asks for them, else
+   * for the scheduling mode, setting up the arena when any element runs on a thread.
+   */
   private planThreads(): void {
     this.dropThreads();
+    const isolation = planIsolation(this.elements, this.options.isolation);
+    if (isolation.processCount > 0) {
+      if (this.options.scheduling !== 'async') {
+        throw new ParallaxError('BAD_PROPERTY_VALUE', `${this.name}: ${isolation.mode} isolation runs with scheduling "async" (each element host is its own thread of execution), not "${this.options.scheduling}"`);
+      }
+      if (this.options.driver?.type === 'manual') throw new ParallaxError('BAD_PROPERTY_VALUE', `${this.name}: a manual driver cannot reach element host processes; use a timer driver or none with isolation`);
+      requireNative();
+      // This process's pools go in a memfd too, so its buffers cross into hosts without a copy.
+      this.arena = Arena.inProcessRegion(MemfdRegion.create(this.options.arenaBytes, 'parallax-supervisor-arena'));
+      this.allocator = new SharedAllocator(this.arena, { onExhausted: 'grow', slotsPerPool: this.options.slotsPerPool });
+      this.scheduler = new ProcessScheduler(isolation, { context: this.context, post: (m) => this.post(m), sinkReachedEos: (s) => this.sinkReachedEos(s) }, {
+        ...this.options,
+        sandbox: this.options.isolation.sandbox ?? true,
+        limits: this.options.isolation.limits ?? {},
+      });
+      return;
+    }
     const plan = planPlacement(this.elements, { mode: this.options.scheduling, dataThreads: this.options.dataThreads, bridgeCapacity: this.options.bridgeCapacity });
     const shared = plan.threadCount > 0 || this.elements.some((el) => el.metadata.sharedMemory === true);
     if (!shared) return;
@@ -330,6 +368,8 @@ export class Pipeline {
     // Copies made on threads of earlier runs still count (stats().bytesCopied is since creation).
     if (this.scheduler !== null) this.threadCopies += this.scheduler.stats().bytesCopied;
     this.scheduler = null;
+    // An isolated run's arena is a memfd: close its fd (the mapping lives until it is collected).
+    if (this.arena?.region instanceof MemfdRegion) this.arena.region.close();
     this.arena = null;
     this.allocator = new Allocator();
   }
@@ -341,7 +381,18 @@ export class Pipeline {
 
   /** The placement of the last prepare: which elements run on which data thread, and which links are rings. */
   get plan(): Plan | null {
-    return this.scheduler?.plan ?? null;
+    return this.scheduler instanceof ThreadScheduler ? this.scheduler.plan : null;
+  }
+
+  /** The isolation plan of the last prepare (which process runs each element), or null when everything runs here. */
+  get isolationPlan(): IsolationPlan | null {
+    return this.scheduler instanceof ProcessScheduler ? this.scheduler.plan : null;
+  }
+
+  /** The pid of the element host that runs `element`, or null when it runs in this process. */
+  hostPid(element: string): number | null {
+    const el = this.requireElement(element);
+    return this.scheduler instanceof ProcessScheduler ? this.scheduler.pidOf(el) : null;
   }
 
   /**
@@ -454,7 +505,8 @@ export class Pipeline {
   async sendEos(): Promise<void> {
     if (this.currentState !== 'running') return;
     this.scheduler?.sendEos();
-    const sources = this.tasks.filter((t) => t.el.sinkPads.length === 0 && !(t.el instanceof RingBridgeSource));
+    const bridges: readonly Element[] = this.scheduler?.loopDrivers ?? [];
+    const sources = this.tasks.filter((t) => t.el.sinkPads.length === 0 && !bridges.includes(t.el));
     for (const t of sources) t.task.stop();
     await Promise.all(sources.map((t) => t.done));
     for (const t of sources) for (const p of t.el.srcPads) p.pushEvent(Events.eos());
@@ -467,6 +519,7 @@ export class Pipeline {
    */
   async run(options: RunOptions = {}): Promise<void> {
     const { signal } = options;
+    this.useIsolation(options);
     if (signal?.aborted) throw new ParallaxError('ABORTED', `${this.name} was aborted before it ran`);
     const outcome = new Promise<Error | null>((resolve) => {
       const offEos = this.bus.on('eos', (m) => m.source === this.name && finish(null));
@@ -496,6 +549,27 @@ export class Pipeline {
     const err = await outcome;
     await this.suspend();
     if (err !== null) throw err;
+  }
+
+  /** Takes run()'s isolation options; they apply at the next prepare, and a prepared pipeline keeps its own. */
+  private useIsolation(o: IsolationOptions): void {
+    if (o.mode === undefined && o.isolate === undefined && o.groups === undefined) return;
+    const wanted: PipelineIsolation = {
+      ...(this.options.isolation.sandbox === undefined ? {} : { sandbox: this.options.isolation.sandbox }),
+      ...(this.options.isolation.limits === undefined ? {} : { limits: this.options.isolation.limits }),
+      ...(o.mode === undefined ? {} : { mode: o.mode }),
+      ...(o.isolate === undefined ? {} : { isolate: o.isolate }),
+      ...(o.groups === undefined ? {} : { groups: o.groups }),
+    };
+    if (this.currentState !== 'suspended') {
+      const now = this.options.isolation;
+      if (JSON.stringify([now.mode, now.isolate, now.groups]) !== JSON.stringify([wanted.mode, wanted.isolate, wanted.groups])) {
+        throw new ParallaxError('BAD_STATE_TRANSITION', `${this.name} is already prepared with isolation mode "${now.mode ?? 'in-process'}"; suspend() it before running it with other isolation options`);
+      }
+      return;
+    }
+    planIsolation(this.elements, wanted); // bad patterns fail here, before anything starts
+    (this.options as { isolation: PipelineIsolation }).isolation = wanted;
   }
 
   /** The pipeline's latency: each element's own, summed along the slowest source-to-sink path. */
@@ -606,6 +680,8 @@ export class Pipeline {
       this.tasks = [];
       this.pausedAt = -1;
       await safely(() => this.scheduler?.stop(), (e) => this.bus.post({ type: 'warning', source: this.name, message: `stopping data threads failed: ${String(e)}` }));
+      // An isolated run's arena is a memfd whose fd is only needed while hosts may map it.
+      if (this.arena?.region instanceof MemfdRegion) this.arena.region.close();
       for (const el of this.elements) {
         el.state = 'suspended';
         if (!this.runsOnLoop(el)) continue;

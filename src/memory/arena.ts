@@ -103,8 +103,8 @@ export class Arena {
   /** The claims table (bytes 32..64 KiB), made on first use by a kernel-area arena. */
   private claimWords: Int32Array | null = null;
 
-  private constructor(readonly region: Region) {
-    if (!region.shared) throw new Error(`an arena needs a shared region, not a ${region.kind} one`);
+  private constructor(readonly region: Region, processLocal = false) {
+    if (!region.shared && !processLocal) throw new Error(`an arena needs a shared region, not a ${region.kind} one`);
     if (region.byteLength < DIRECTORY_END + 64) throw new RangeError(`an arena needs at least ${DIRECTORY_END + 64} bytes, got ${region.byteLength}`);
     this.words = new Int32Array(region.buffer, 0, DIRECTORY_END / 4);
   }
@@ -120,6 +120,22 @@ export class Arena {
     const kernelArea = kind === 'wasm' && region.byteLength >= KERNEL_ARENA_MIN;
     Atomics.store(arena.words, W_KERNEL_AREA, kernelArea ? 1 : 0);
     Atomics.store(arena.words, W_BUMP, kernelArea ? KERNEL_DATA_END : DIRECTORY_END);
+    Atomics.store(arena.words, W_VERSION, VERSION);
+    Atomics.store(arena.words, W_MAGIC, MAGIC);
+    return arena;
+  }
+
+  /**
+   * An arena that one event loop uses, in a region other processes map (a memfd an element host's
+   * consumers map read-only). Where the runtime cannot wrap a mapping in a SharedArrayBuffer
+   * (Node before 26.1), the region is a plain ArrayBuffer: Atomics load, store and
+   * compareExchange work on it, Atomics.wait does not, so its allocator must grow, never wait
+   * (`onExhausted: 'grow'`), and no data thread may attach to it.
+   */
+  static inProcessRegion(region: Region): Arena {
+    const arena = new Arena(region, true);
+    Atomics.store(arena.words, W_KERNEL_AREA, 0);
+    Atomics.store(arena.words, W_BUMP, DIRECTORY_END);
     Atomics.store(arena.words, W_VERSION, VERSION);
     Atomics.store(arena.words, W_MAGIC, MAGIC);
     return arena;

@@ -71,7 +71,9 @@ export class SharedPool implements SlotPool {
    * creates it, before the region is shared: it marks every slot free.
    */
   constructor(readonly region: Region, readonly base: number, readonly payloadCapacity: number, readonly slotCount: number, init = false, readonly id = -1, private readonly signal: ReleaseSignal | null = null) {
-    if (!region.shared) throw new Error(`a SharedPool needs a shared region, not a ${region.kind} one`);
+    // A memfd mapping may be a plain ArrayBuffer (no external SharedArrayBuffer in this runtime):
+    // fine for an arena one event loop uses (Arena.inProcessRegion), which never waits in it.
+    if (!region.shared && region.kind !== 'memfd') throw new Error(`a SharedPool needs a shared region, not a ${region.kind} one`);
     if (base % 64 !== 0) throw new RangeError(`shared pool base must be a multiple of 64 bytes, got ${base}`);
     if (!Number.isInteger(slotCount) || slotCount <= 0) throw new RangeError(`slot count must be a positive integer, got ${slotCount}`);
     const need = sharedPoolBytes(payloadCapacity, slotCount);

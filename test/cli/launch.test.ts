@@ -125,6 +125,37 @@ describe('parallax-launch', () => {
   });
 });
 
+describe.skipIf(process.platform !== 'linux')('parallax-launch --isolate', () => {
+  it('runs the matching elements in sandboxed processes, writes the same file, and -v shows the pids', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallax-isolate-'));
+    const line = (file: string): string => `audiotestsrc num-buffers=10 ! audio/x-raw,format=S16LE,rate=8000,channels=1 ! volume volume=0.5 ! filesink location=${file}`;
+    const plain = run(LAUNCH, line(join(dir, 'a.raw')));
+    const isolated = run(LAUNCH, '-v', '--isolate', 'volume*', '--isolate', 'audiotest*', line(join(dir, 'b.raw')));
+    expect(plain.code).toBe(0);
+    expect(isolated.code).toBe(0);
+    expect(isolated.out).toMatch(/Isolation grouped: 2 element host process\(es\), sandboxed/);
+    expect(isolated.out).toMatch(/volume0: element host pid \d+/);
+    expect(isolated.out).toMatch(/filesink0: this process/);
+    expect(readFileSync(join(dir, 'b.raw')).equals(readFileSync(join(dir, 'a.raw')))).toBe(true);
+  });
+
+  it('names a pattern that matches nothing, and a bad mode', () => {
+    const r = run(LAUNCH, '--isolate', 'nothing*', 'fakesrc num-buffers=1 ! fakesink');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('isolate pattern "nothing*" matches no element (elements: fakesrc0, fakesink0)');
+    const m = run(LAUNCH, '--isolation', 'sandboxed', 'fakesrc ! fakesink');
+    expect(m.code).toBe(2);
+    expect(m.err).toContain('--isolation must be in-process, isolated or grouped, got "sandboxed"');
+  });
+
+  it('reports a crashed element with its pid and signal, and exits 1', () => {
+    const plugin = join(process.cwd(), 'test/fixtures/isolation/hostile-plugin.mjs');
+    const r = run(LAUNCH, '--plugin', plugin, '--isolate', 'crashy*', 'fakesrc num-buffers=100 ! crashy mode=abort after=2 ! fakesink');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/crashy0 \(element host pid \d+\) was killed by SIGABRT/);
+  });
+});
+
 describe('parallax-inspect', () => {
   it('lists elements by classification', () => {
     const r = run(INSPECT);

@@ -37,6 +37,8 @@ export interface HostInit {
   readonly inputs: readonly HostLinkEnd[];
   readonly spin: number;
   readonly slotsPerPool: number;
+  /** Bytes of the host's arena (a sparse memfd). */
+  readonly arenaBytes: number;
   readonly plugins: readonly string[];
   readonly driver: DriverSpec | null;
   /** Install the second seccomp stage after loading, before any element starts. */

@@ -319,5 +319,8 @@ export class ProcessBridgeSink extends Element {
   override stop(): void {
     this.collectReturns();
     this.doorbell.close();
+    // Event and copy pools made for this link: their fds go; buffers still out keep their mapping.
+    this.ownAllocator?.close();
+    this.ownAllocator = null;
   }
 }

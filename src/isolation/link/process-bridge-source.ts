@@ -260,7 +260,7 @@ export class ProcessBridgeSource extends Element implements TaskDriver {
   }
 
   override stop(): void {
-    this.doorbell.close();
+    this.close();
   }
 
   /** Closes the region fds this link received. Buffers still held stay readable. */

@@ -1,0 +1,304 @@
+/**
+ * Runs an isolation plan (partition.ts): one element host process per planned process, a process
+ * link for every link the plan cuts, and process bridges in the supervisor for the cut links
+ * that touch its own elements. The supervisor keeps every element instance for negotiation and
+ * inspection, as the thread scheduler does; the instances in the hosts are the ones that run.
+ *
+ * Failure: a host that dies, or breaks the control protocol or a link's rules, becomes an error on
+ * the pipeline's bus naming the element, the pid and the signal; the pipeline then stops every
+ * other host. Nothing waits for a dead process: its links are unblocked and the slots it held
+ * are reclaimed.
+ */
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Caps } from '../element/caps/index.js';
+import type { ElementContext } from '../element/context.js';
+import type { Element, ElementClass } from '../element/element.js';
+import type { BusMessage } from '../element/message.js';
+import type { Pad } from '../element/pad.js';
+import type { PropertyValue } from '../element/property.js';
+import { ParallaxError } from '../errors.js';
+import type { DriverSpec } from '../exec/driver.js';
+import type { ElementSpec, PadRef, WireValue } from '../exec/threads/protocol.js';
+import { moduleOf } from '../registry/registry.js';
+import { IsolationHelper, sandboxPolicyFor, type SandboxLimits, type SandboxPolicy } from './helper-client.js';
+import { ElementHostProcess } from './host/host-process.js';
+import type { HostInit, HostLinkEnd } from './host/protocol.js';
+import { createProcessLink, type ProcessLink } from './link/create.js';
+import { ProcessBridgeSink } from './link/process-bridge-sink.js';
+import { ProcessBridgeSource } from './link/process-bridge-source.js';
+import { SUPERVISOR, type IsolationPlan, type ProcessCut } from './partition.js';
+
+export interface ProcessSchedulerOptions {
+  readonly spin: number;
+  readonly slotsPerPool: number;
+  readonly arenaBytes: number;
+  readonly plugins: readonly string[];
+  readonly driver: DriverSpec | null;
+  readonly bridgeCapacity: number;
+  /** Sandbox the hosts (default); false runs them as plain child processes (debugging). */
+  readonly sandbox: boolean;
+  readonly limits: Partial<SandboxLimits>;
+}
+
+export interface ProcessSchedulerHost {
+  readonly context: ElementContext;
+  post(msg: BusMessage): void;
+  sinkReachedEos(sink: Element): void;
+}
+
+function toWireValue(v: PropertyValue): WireValue {
+  return v instanceof Caps ? { caps: v.toString() } : v;
+}
+
+function cutLabel(c: ProcessCut): string {
+  return `${c.from.fullName}->${c.to.fullName}`;
+}
+
+/** The package's root: hosts must be able to read the engine (dist/, node_modules, workers/). */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export class ProcessScheduler {
+  private helper: IsolationHelper | null = null;
+  private readonly hosts: ElementHostProcess[] = [];
+  private readonly links: { cut: ProcessCut; link: ProcessLink }[] = [];
+  private readonly loopBridges: (ProcessBridgeSink | ProcessBridgeSource)[] = [];
+  /** Supervisor-side ends of links into the supervisor: streaming tasks the pipeline runs. */
+  readonly loopDrivers: ProcessBridgeSource[] = [];
+  private readonly savedPeers: [Pad, Pad | null][] = [];
+  private readonly swaps: (() => void)[] = [];
+  private readonly hostOf = new Map<string, ElementHostProcess>();
+  private readonly byName = new Map<string, Element>();
+  private failed = false;
+
+  constructor(readonly plan: IsolationPlan, private readonly host: ProcessSchedulerHost, private readonly options: ProcessSchedulerOptions) {}
+
+  runsOnLoop(el: Element): boolean {
+    return (this.plan.processOf.get(el) ?? SUPERVISOR) === SUPERVISOR;
+  }
+
+  /** Whether `el` runs in an element host (its supervisor instance stays idle). */
+  runsOnThread(el: Element): boolean {
+    return !this.runsOnLoop(el);
+  }
+
+  /** Starts the helper and the hosts, and waits until each has loaded, linked and started its elements. */
+  async prepare(elements: readonly Element[]): Promise<void> {
+    for (const el of elements) this.byName.set(el.name, el);
+    this.helper = await IsolationHelper.start();
+    for (const cut of this.plan.cuts) this.links.push({ cut, link: createProcessLink(this.options.bridgeCapacity) });
+    const sandbox = this.options.sandbox ? this.sandboxFor(elements) : null;
+    for (const [index, group] of this.plan.processes.entries()) {
+      const { init, fds } = this.initFor(index, group);
+      const proc = new ElementHostProcess(this.helper, init, {
+        onMessage: (m) => {
+          if (m.type === 'bus') this.fromHost(m.msg);
+          else if (m.type === 'eos') {
+            const sink = this.byName.get(m.sink);
+            if (sink !== undefined) this.host.sinkReachedEos(sink);
+          }
+        },
+        onFailure: (error) => this.hostFailed(proc, error),
+      });
+      this.hosts.push(proc);
+      for (const el of group) this.hostOf.set(el.name, proc);
+      await proc.start(fds, { sandbox });
+    }
+    this.makeLoopBridges();
+    try {
+      await Promise.all(this.hosts.map((h) => h.whenPrepared()));
+    } catch (e) {
+      const who = (e as { element?: string }).element || 'an element host';
+      const why = e instanceof Error ? e.message : String(e);
+      const code = (e as { code?: unknown }).code === 'HOST_DIED' ? 'HOST_DIED' : 'ELEMENT_ERROR';
+      throw new ParallaxError(code, `${who} failed to start in its element host: ${why}`, { cause: e });
+    }
+    for (const b of this.loopBridges) await b.start();
+  }
+
+  /** What hosts may read: the runtime, the engine, and the modules of the elements and plugins. */
+  private sandboxFor(elements: readonly Element[]): SandboxPolicy {
+    const dirs = new Set<string>([PACKAGE_ROOT]);
+    const add = (specifier: string | undefined): void => {
+      if (specifier?.startsWith('file:')) dirs.add(dirname(fileURLToPath(specifier)));
+    };
+    for (const el of elements) add(moduleOf(el.constructor as ElementClass));
+    for (const p of this.options.plugins) add(p.startsWith('file:') ? p : undefined);
+    return sandboxPolicyFor([...dirs], { limits: this.options.limits });
+  }
+
+  private initFor(index: number, group: readonly Element[]): { init: HostInit; fds: number[] } {
+    const indexOf = new Map(group.map((e, i) => [e, i]));
+    const ref = (p: Pad): PadRef => [indexOf.get(p.element)!, p.name];
+    const elements: ElementSpec[] = group.map((el) => ({
+      name: el.name,
+      factory: el.factory,
+      module: moduleOf(el.constructor as ElementClass)!,
+      props: [...el.changedProperties].map(([k, v]) => [k, toWireValue(v)] as const),
+      requestPads: el.pads.filter((p) => p.template.presence === 'request').map((p) => p.name),
+    }));
+    const links: (readonly [PadRef, PadRef])[] = [];
+    const caps: (readonly [PadRef, string])[] = [];
+    for (const el of group) {
+      for (const p of el.pads) {
+        if (p.caps !== null) caps.push([ref(p), p.caps.toString()]);
+        if (p.direction === 'src' && p.peer !== null && indexOf.has(p.peer.element)) links.push([ref(p), ref(p.peer)]);
+      }
+    }
+    const fds: number[] = [];
+    const drivers = group.filter((el) => typeof (el as { produce?: unknown }).produce === 'function').length
+      + this.links.filter((l) => l.cut.toProcess === index).length;
+    const end = (l: { cut: ProcessCut; link: ProcessLink }, pad: Pad, side: 'producer' | 'consumer'): HostLinkEnd => {
+      const ep = l.link[side];
+      const at = fds.length;
+      fds.push(ep.regionFd, ep.regionsSocketFd, ep.doorbellFd);
+      return { pad: ref(pad), label: cutLabel(l.cut), capacity: ep.capacity, byteLength: ep.byteLength, fds: [at, at + 1, at + 2], mayBlock: drivers === 1 };
+    };
+    const init: HostInit = {
+      index,
+      name: `element host ${index} (${group.map((e) => e.name).join(', ')})`,
+      elements,
+      links,
+      caps,
+      outputs: this.links.filter((l) => l.cut.fromProcess === index).map((l) => end(l, l.cut.from, 'producer')),
+      inputs: this.links.filter((l) => l.cut.toProcess === index).map((l) => end(l, l.cut.to, 'consumer')),
+      spin: this.options.spin,
+      slotsPerPool: this.options.slotsPerPool,
+      arenaBytes: this.options.arenaBytes,
+      plugins: this.options.plugins,
+      driver: this.options.driver,
+      lockdown: this.options.sandbox,
+    };
+    return { init, fds };
+  }
+
+  /** In the supervisor, bridges stand in for the far ends of cut links that touch its elements. */
+  private makeLoopBridges(): void {
+    for (const { cut, link } of this.links) {
+      const label = cutLabel(cut);
+      if (cut.fromProcess === SUPERVISOR) {
+        const sink = new ProcessBridgeSink(`${label}>`, link.producer, { mayBlock: false, spin: this.options.spin, label, onViolation: (m) => this.violation(cut.from.element.name, m) });
+        sink.attach(this.host.context);
+        this.loopBridges.push(sink);
+        this.swaps.push(() => this.swapPeer(cut.from, sink.pad('sink')!));
+      }
+      if (cut.toProcess === SUPERVISOR) {
+        const src = new ProcessBridgeSource(`${label}<`, link.consumer, { mayBlock: false, spin: this.options.spin, label, onViolation: (m) => this.violation(cut.to.element.name, m) });
+        src.attach(this.host.context);
+        this.loopBridges.push(src);
+        this.loopDrivers.push(src);
+        this.swaps.push(() => this.swapPeer(cut.to, src.pad0));
+      }
+    }
+  }
+
+  private violation(element: string, message: string): void {
+    this.host.post({ type: 'error', source: element, error: new ParallaxError('IPC_VIOLATION', message) });
+  }
+
+  private swapPeer(pad: Pad, bridgePad: Pad): void {
+    this.savedPeers.push([pad, pad.peer]);
+    pad.peer = bridgePad;
+    bridgePad.peer = pad;
+  }
+
+  private fromHost(msg: import('../exec/threads/protocol.js').WireBusMessage): void {
+    if (msg.type === 'error') {
+      this.host.post({ type: 'error', source: msg.source, error: new ParallaxError(msg.code as ConstructorParameters<typeof ParallaxError>[0], msg.message) });
+    } else {
+      this.host.post(msg.msg as BusMessage);
+    }
+  }
+
+  /** A host died or misbehaved: report it once, and free what its links held. */
+  private hostFailed(proc: ElementHostProcess, error: ParallaxError): void {
+    for (const { cut, link } of this.links) {
+      const index = this.hosts.indexOf(proc);
+      if (cut.toProcess === index) link.consumerGone();
+      if (cut.fromProcess === index) link.producerGone();
+    }
+    for (const b of this.loopBridges) b.unblock();
+    if (this.failed) return;
+    this.failed = true;
+    this.host.post({ type: 'error', source: proc.init.elements[0]?.name ?? proc.init.name, error });
+  }
+
+  connectLoopBridges(): void {
+    if (this.savedPeers.length === 0) for (const swap of this.swaps) swap();
+  }
+
+  activate(baseTime: number, originNs: number, cyclesAtStart: number): void {
+    for (const b of this.loopBridges) b.state = 'running';
+    for (const h of [...this.hosts].reverse()) h.send({ type: 'activate', baseTime, timeOrigin: performance.timeOrigin, originNs, cyclesAtStart });
+  }
+
+  pause(): void {
+    for (const h of this.hosts) h.send({ type: 'pause' });
+  }
+
+  resume(baseTime: number, originNs: number): void {
+    for (const h of this.hosts) h.send({ type: 'resume', baseTime, timeOrigin: performance.timeOrigin, originNs });
+  }
+
+  sendEos(): void {
+    for (const h of this.hosts) h.send({ type: 'send-eos' });
+  }
+
+  requestStop(): void {
+    for (const b of this.loopBridges) b.unblock();
+  }
+
+  /** Stops every host (killing those that do not stop), reclaims link slots, closes everything. */
+  async stop(): Promise<void> {
+    this.requestStop();
+    await Promise.all(this.hosts.map((h) => h.stop()));
+    for (const b of this.loopBridges) await b.stop();
+    for (const { link } of this.links) {
+      link.producerGone();
+      link.consumerGone();
+      link.close();
+    }
+    for (const [pad, peer] of this.savedPeers.reverse()) {
+      if (pad.peer !== null && pad.peer !== peer) pad.peer.peer = null;
+      pad.peer = peer;
+    }
+    this.savedPeers.length = 0;
+    await this.helper?.close();
+    this.helper = null;
+  }
+
+  stats(): { pads: Record<string, { buffers: number; bytes: number }>; links: Record<string, { depth: number; drops: number; wakeups: number }>; pools: { pools: number; slots: number; freeSlots: number; poolsAdded: number }; bytesCopied: number } {
+    const pads: Record<string, { buffers: number; bytes: number }> = {};
+    const pools = { pools: 0, slots: 0, freeSlots: 0, poolsAdded: 0 };
+    let bytesCopied = 0;
+    for (const h of this.hosts) {
+      bytesCopied += h.lastStats.bytesCopied;
+      Object.assign(pads, h.lastStats.pads);
+      pools.pools += h.lastStats.pools.pools;
+      pools.slots += h.lastStats.pools.slots;
+      pools.freeSlots += h.lastStats.pools.freeSlots;
+      pools.poolsAdded += h.lastStats.pools.poolsAdded;
+    }
+    const links: Record<string, { depth: number; drops: number; wakeups: number }> = {};
+    for (const { cut, link } of this.links) links[cutLabel(cut)] = link.stats();
+    return { pads, links, pools, bytesCopied };
+  }
+
+  /** The pid of the host that runs `el`, or null when it runs in the supervisor. */
+  pidOf(el: Element): number | null {
+    return this.hostOf.get(el.name)?.pid ?? null;
+  }
+
+  async setProperty(el: Element, name: string, value: unknown): Promise<void> {
+    el.set(name, value);
+    const h = this.hostOf.get(el.name);
+    if (h !== undefined) await h.call({ op: 'set-property', element: el.name, property: name, value: toWireValue(el.get(name)) }, `setting ${el.name}.${name}`);
+  }
+
+  async getProperty(el: Element, name: string): Promise<PropertyValue> {
+    const h = this.hostOf.get(el.name);
+    if (h === undefined) return el.get(name);
+    const v = await h.call({ op: 'get-property', element: el.name, property: name }, `reading ${el.name}.${name}`);
+    return v ?? el.get(name);
+  }
+}
