@@ -23,4 +23,9 @@ export interface ElementMetadata {
    * pipeline must allocate every buffer in the shared arena.
    */
   readonly sharedMemory?: boolean;
+  /**
+   * The element hands buffers to another process (ipcsink): when the pipeline runs on the event
+   * loop, its pools go in a memfd that process can map, so nothing is copied on the way out.
+   */
+  readonly processShared?: boolean;
 }

@@ -30,6 +30,7 @@ import { ProcessScheduler } from '../isolation/scheduler.js';
 import { MemfdRegion } from '../isolation/memfd-region.js';
 import { requireNative } from '../isolation/native.js';
 import type { SandboxLimits } from '../isolation/helper-client.js';
+import type { RestartOptions } from '../isolation/restart.js';
 
 /** How a pipeline is scheduled; see doc/design/005-data-threads.md. */
 export interface PipelineOptions {
@@ -65,6 +66,11 @@ export interface PipelineIsolation extends IsolationOptions {
   readonly sandbox?: boolean;
   /** Resource limits of each sandboxed host (default: 4 GiB of address space, 256 files, no CPU limit). */
   readonly limits?: Partial<SandboxLimits>;
+  /**
+   * Restart a host that crashes instead of stopping the pipeline, at most `max` times within
+   * `windowMs` (a crash loop then stops it). Each restarted host's links must end in this process.
+   */
+  readonly restart?: RestartOptions;
 }
 
 export interface RunOptions extends IsolationOptions {
@@ -124,6 +130,13 @@ function resolveOptions(o: PipelineOptions): Pipeline['options'] {
     driver: typeof o.driver === 'string' ? parseDriver(o.driver) : o.driver ?? null,
     isolation: o.isolation ?? {},
   };
+}
+
+function checkRestart(r: RestartOptions | undefined): RestartOptions | null {
+  if (r === undefined) return null;
+  if (!Number.isInteger(r.max) || r.max < 1) throw new ParallaxError('BAD_PROPERTY_VALUE', `isolation.restart.max must be an integer >= 1, got ${String(r.max)}`);
+  if (!(r.windowMs > 0)) throw new ParallaxError('BAD_PROPERTY_VALUE', `isolation.restart.windowMs must be a positive number of milliseconds, got ${String(r.windowMs)}`);
+  return r;
 }
 
 /** Cycle 0 starts this long after activation, so every thread is listening when it does. */
@@ -352,10 +365,17 @@ export class Pipeline {
         ...this.options,
         sandbox: this.options.isolation.sandbox ?? true,
         limits: this.options.isolation.limits ?? {},
+        restart: checkRestart(this.options.isolation.restart),
       });
       return;
     }
     const plan = planPlacement(this.elements, { mode: this.options.scheduling, dataThreads: this.options.dataThreads, bridgeCapacity: this.options.bridgeCapacity });
+    if (plan.threadCount === 0 && this.elements.some((el) => el.metadata.processShared === true)) {
+      requireNative();
+      this.arena = Arena.inProcessRegion(MemfdRegion.create(this.options.arenaBytes, 'parallax-pipeline-arena'));
+      this.allocator = new SharedAllocator(this.arena, { onExhausted: 'grow', slotsPerPool: this.options.slotsPerPool });
+      return;
+    }
     const shared = plan.threadCount > 0 || this.elements.some((el) => el.metadata.sharedMemory === true);
     if (!shared) return;
     this.arena = Arena.create(this.options.arenaBytes);
@@ -557,6 +577,7 @@ export class Pipeline {
     const wanted: PipelineIsolation = {
       ...(this.options.isolation.sandbox === undefined ? {} : { sandbox: this.options.isolation.sandbox }),
       ...(this.options.isolation.limits === undefined ? {} : { limits: this.options.isolation.limits }),
+      ...(this.options.isolation.restart === undefined ? {} : { restart: this.options.isolation.restart }),
       ...(o.mode === undefined ? {} : { mode: o.mode }),
       ...(o.isolate === undefined ? {} : { isolate: o.isolate }),
       ...(o.groups === undefined ? {} : { groups: o.groups }),

@@ -21,6 +21,7 @@ import { ParallaxError } from '../errors.js';
 import type { DriverSpec } from '../exec/driver.js';
 import type { ElementSpec, PadRef, WireValue } from '../exec/threads/protocol.js';
 import { moduleOf } from '../registry/registry.js';
+import type { TaskDriver } from '../exec/streaming-task.js';
 import { IsolationHelper, sandboxPolicyFor, type SandboxLimits, type SandboxPolicy } from './helper-client.js';
 import { ElementHostProcess } from './host/host-process.js';
 import type { HostInit, HostLinkEnd } from './host/protocol.js';
@@ -28,6 +29,7 @@ import { createProcessLink, type ProcessLink } from './link/create.js';
 import { ProcessBridgeSink } from './link/process-bridge-sink.js';
 import { ProcessBridgeSource } from './link/process-bridge-source.js';
 import { SUPERVISOR, type IsolationPlan, type ProcessCut } from './partition.js';
+import { RestartBudget, SwitchingSink, SwitchingSource, type RestartOptions } from './restart.js';
 
 export interface ProcessSchedulerOptions {
   readonly spin: number;
@@ -39,6 +41,8 @@ export interface ProcessSchedulerOptions {
   /** Sandbox the hosts (default); false runs them as plain child processes (debugging). */
   readonly sandbox: boolean;
   readonly limits: Partial<SandboxLimits>;
+  /** Restart a crashed host (its links must all end in the supervisor); null: a crash stops the pipeline. */
+  readonly restart: RestartOptions | null;
 }
 
 export interface ProcessSchedulerHost {
@@ -64,12 +68,18 @@ export class ProcessScheduler {
   private readonly links: { cut: ProcessCut; link: ProcessLink }[] = [];
   private readonly loopBridges: (ProcessBridgeSink | ProcessBridgeSource)[] = [];
   /** Supervisor-side ends of links into the supervisor: streaming tasks the pipeline runs. */
-  readonly loopDrivers: ProcessBridgeSource[] = [];
+  readonly loopDrivers: (Element & TaskDriver)[] = [];
   private readonly savedPeers: [Pad, Pad | null][] = [];
   private readonly swaps: (() => void)[] = [];
   private readonly hostOf = new Map<string, ElementHostProcess>();
   private readonly byName = new Map<string, Element>();
   private failed = false;
+  private stopping = false;
+  /** Where each cut's supervisor end stands when hosts may restart: index by cut. */
+  private readonly switches = new Map<ProcessCut, SwitchingSink | SwitchingSource>();
+  private readonly budgets = new Map<number, RestartBudget>();
+  private activation: { baseTime: number; originNs: number; cyclesAtStart: number } | null = null;
+  private sandbox: SandboxPolicy | null = null;
 
   constructor(readonly plan: IsolationPlan, private readonly host: ProcessSchedulerHost, private readonly options: ProcessSchedulerOptions) {}
 
@@ -85,24 +95,20 @@ export class ProcessScheduler {
   /** Starts the helper and the hosts, and waits until each has loaded, linked and started its elements. */
   async prepare(elements: readonly Element[]): Promise<void> {
     for (const el of elements) this.byName.set(el.name, el);
+    if (this.options.restart !== null) {
+      for (const c of this.plan.cuts) {
+        if (c.fromProcess !== SUPERVISOR && c.toProcess !== SUPERVISOR) {
+          throw new ParallaxError('BAD_PROPERTY_VALUE', `restarting element hosts needs every link of a host to end in this process, and ${cutLabel(c)} joins two hosts; isolate fewer elements (grouped mode) or drop the restart policy`);
+        }
+      }
+    }
     this.helper = await IsolationHelper.start();
     for (const cut of this.plan.cuts) this.links.push({ cut, link: createProcessLink(this.options.bridgeCapacity) });
-    const sandbox = this.options.sandbox ? this.sandboxFor(elements) : null;
+    this.sandbox = this.options.sandbox ? this.sandboxFor(elements) : null;
     for (const [index, group] of this.plan.processes.entries()) {
-      const { init, fds } = this.initFor(index, group);
-      const proc = new ElementHostProcess(this.helper, init, {
-        onMessage: (m) => {
-          if (m.type === 'bus') this.fromHost(m.msg);
-          else if (m.type === 'eos') {
-            const sink = this.byName.get(m.sink);
-            if (sink !== undefined) this.host.sinkReachedEos(sink);
-          }
-        },
-        onFailure: (error) => this.hostFailed(proc, error),
-      });
+      const proc = this.newHost(index, group);
       this.hosts.push(proc);
-      for (const el of group) this.hostOf.set(el.name, proc);
-      await proc.start(fds, { sandbox });
+      await proc.start(this.initFor(index, group).fds, { sandbox: this.sandbox });
     }
     this.makeLoopBridges();
     try {
@@ -114,6 +120,21 @@ export class ProcessScheduler {
       throw new ParallaxError(code, `${who} failed to start in its element host: ${why}`, { cause: e });
     }
     for (const b of this.loopBridges) await b.start();
+  }
+
+  private newHost(index: number, group: readonly Element[]): ElementHostProcess {
+    const proc = new ElementHostProcess(this.helper!, this.initFor(index, group).init, {
+      onMessage: (m) => {
+        if (m.type === 'bus') this.fromHost(m.msg);
+        else if (m.type === 'eos') {
+          const sink = this.byName.get(m.sink);
+          if (sink !== undefined) this.host.sinkReachedEos(sink);
+        }
+      },
+      onFailure: (error) => this.hostFailed(proc, error),
+    });
+    for (const el of group) this.hostOf.set(el.name, proc);
+    return proc;
   }
 
   /** What hosts may read: the runtime, the engine, and the modules of the elements and plugins. */
@@ -175,21 +196,47 @@ export class ProcessScheduler {
   /** In the supervisor, bridges stand in for the far ends of cut links that touch its elements. */
   private makeLoopBridges(): void {
     for (const { cut, link } of this.links) {
-      const label = cutLabel(cut);
+      const restartable = this.options.restart !== null;
       if (cut.fromProcess === SUPERVISOR) {
-        const sink = new ProcessBridgeSink(`${label}>`, link.producer, { mayBlock: false, spin: this.options.spin, label, onViolation: (m) => this.violation(cut.from.element.name, m) });
-        sink.attach(this.host.context);
-        this.loopBridges.push(sink);
-        this.swaps.push(() => this.swapPeer(cut.from, sink.pad('sink')!));
+        const sink = this.loopSink(cut, link);
+        if (restartable) {
+          const switching = new SwitchingSink(`${cutLabel(cut)}>>`, sink);
+          switching.attach(this.host.context);
+          this.switches.set(cut, switching);
+          this.swaps.push(() => this.swapPeer(cut.from, switching.pad('sink')!));
+        } else {
+          this.swaps.push(() => this.swapPeer(cut.from, sink.pad('sink')!));
+        }
       }
       if (cut.toProcess === SUPERVISOR) {
-        const src = new ProcessBridgeSource(`${label}<`, link.consumer, { mayBlock: false, spin: this.options.spin, label, onViolation: (m) => this.violation(cut.to.element.name, m) });
-        src.attach(this.host.context);
-        this.loopBridges.push(src);
-        this.loopDrivers.push(src);
+        const src = this.loopSource(cut, link);
+        if (restartable) {
+          const switching = new SwitchingSource(`${cutLabel(cut)}<<`, src);
+          switching.attach(this.host.context);
+          this.switches.set(cut, switching);
+          this.loopDrivers.push(switching);
+        } else {
+          this.loopDrivers.push(src);
+        }
         this.swaps.push(() => this.swapPeer(cut.to, src.pad0));
       }
     }
+  }
+
+  private loopSink(cut: ProcessCut, link: ProcessLink): ProcessBridgeSink {
+    const label = cutLabel(cut);
+    const sink = new ProcessBridgeSink(`${label}>`, link.producer, { mayBlock: false, spin: this.options.spin, label, onViolation: (m) => this.violation(cut.from.element.name, m) });
+    sink.attach(this.host.context);
+    this.loopBridges.push(sink);
+    return sink;
+  }
+
+  private loopSource(cut: ProcessCut, link: ProcessLink): ProcessBridgeSource {
+    const label = cutLabel(cut);
+    const src = new ProcessBridgeSource(`${label}<`, link.consumer, { mayBlock: false, spin: this.options.spin, label, onViolation: (m) => this.violation(cut.to.element.name, m) });
+    src.attach(this.host.context);
+    this.loopBridges.push(src);
+    return src;
   }
 
   private violation(element: string, message: string): void {
@@ -210,17 +257,90 @@ export class ProcessScheduler {
     }
   }
 
-  /** A host died or misbehaved: report it once, and free what its links held. */
+  /** A host died or misbehaved: restart it when the policy allows, else report it once; free what its links held. */
   private hostFailed(proc: ElementHostProcess, error: ParallaxError): void {
+    const index = this.hosts.indexOf(proc);
+    if (index < 0) return; // a host replaced by a restart
+    const restart = this.options.restart;
+    const restarting = restart !== null && error.code === 'HOST_DIED' && this.activation !== null && !this.stopping && !this.failed
+      && this.budget(index, restart).allow(performance.now());
+    for (const { cut } of this.links) {
+      if (restarting && (cut.toProcess === index || cut.fromProcess === index)) this.switches.get(cut)?.suspendTarget();
+    }
     for (const { cut, link } of this.links) {
-      const index = this.hosts.indexOf(proc);
       if (cut.toProcess === index) link.consumerGone();
       if (cut.fromProcess === index) link.producerGone();
     }
+    if (restarting) {
+      const source = proc.init.elements[0]?.name ?? proc.init.name;
+      this.host.post({ type: 'warning', source, message: `${error.message}; restarting it (restart ${this.budgets.get(index)!.used} of at most ${restart.max} within ${restart.windowMs} ms; buffers it held are lost)` });
+      this.restartHost(index).catch((e: unknown) => this.giveUp(source, new ParallaxError('HOST_DIED', `${error.message}; restarting it failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e })));
+      return;
+    }
     for (const b of this.loopBridges) b.unblock();
+    const crashLoop = restart !== null && error.code === 'HOST_DIED' && this.activation !== null && !this.stopping;
+    const reported = crashLoop ? new ParallaxError('HOST_DIED', `${error.message}; it crashed more than ${restart.max} times within ${restart.windowMs} ms (a crash loop), so it is not restarted again`) : error;
+    this.giveUp(proc.init.elements[0]?.name ?? proc.init.name, reported);
+  }
+
+  private budget(index: number, restart: RestartOptions): RestartBudget {
+    let b = this.budgets.get(index);
+    if (b === undefined) this.budgets.set(index, (b = new RestartBudget(restart)));
+    return b;
+  }
+
+  private giveUp(source: string, error: ParallaxError): void {
+    for (const sw of this.switches.values()) if (sw instanceof SwitchingSource) sw.giveUp();
     if (this.failed) return;
     this.failed = true;
-    this.host.post({ type: 'error', source: proc.init.elements[0]?.name ?? proc.init.name, error });
+    this.host.post({ type: 'error', source, error });
+  }
+
+  /**
+   * Replaces host `index`: new links for its cuts, new supervisor-side bridges behind the
+   * switches, a new process with the same elements, activated as the others were.
+   */
+  private async restartHost(index: number): Promise<void> {
+    const old = this.hosts[index]!;
+    void old.stop();
+    for (const entry of this.links) {
+      const { cut } = entry;
+      if (cut.toProcess !== index && cut.fromProcess !== index) continue;
+      for (const b of [...this.loopBridges]) {
+        const label = cutLabel(cut);
+        if (b.name === `${label}>` || b.name === `${label}<`) {
+          b.stop();
+          this.loopBridges.splice(this.loopBridges.indexOf(b), 1);
+        }
+      }
+      entry.link.close();
+      (entry as { link: ProcessLink }).link = createProcessLink(this.options.bridgeCapacity);
+    }
+    const group = this.plan.processes[index]!;
+    const proc = this.newHost(index, group);
+    this.hosts[index] = proc;
+    await proc.start(this.initFor(index, group).fds, { sandbox: this.sandbox });
+    await proc.whenPrepared();
+    if (this.stopping) return;
+    for (const { cut, link } of this.links) {
+      const sw = this.switches.get(cut);
+      if (cut.fromProcess === SUPERVISOR && cut.toProcess === index && sw instanceof SwitchingSink) {
+        const sink = this.loopSink(cut, link);
+        await sink.start();
+        sink.state = 'running';
+        sw.switchTo(sink);
+      }
+      if (cut.toProcess === SUPERVISOR && cut.fromProcess === index && sw instanceof SwitchingSource) {
+        const src = this.loopSource(cut, link);
+        await src.start();
+        src.state = 'running';
+        src.pad0.peer = cut.to;
+        cut.to.peer = src.pad0;
+        sw.switchTo(src);
+      }
+    }
+    const a = this.activation!;
+    proc.send({ type: 'activate', baseTime: a.baseTime, timeOrigin: performance.timeOrigin, originNs: a.originNs, cyclesAtStart: a.cyclesAtStart });
   }
 
   connectLoopBridges(): void {
@@ -228,7 +348,8 @@ export class ProcessScheduler {
   }
 
   activate(baseTime: number, originNs: number, cyclesAtStart: number): void {
-    for (const b of this.loopBridges) b.state = 'running';
+    this.activation = { baseTime, originNs, cyclesAtStart };
+    for (const b of [...this.loopBridges, ...this.switches.values()]) b.state = 'running';
     for (const h of [...this.hosts].reverse()) h.send({ type: 'activate', baseTime, timeOrigin: performance.timeOrigin, originNs, cyclesAtStart });
   }
 
@@ -245,7 +366,8 @@ export class ProcessScheduler {
   }
 
   requestStop(): void {
-    for (const b of this.loopBridges) b.unblock();
+    this.stopping = true;
+    for (const b of [...this.loopBridges, ...this.switches.values()]) b.unblock();
   }
 
   /** Stops every host (killing those that do not stop), reclaims link slots, closes everything. */

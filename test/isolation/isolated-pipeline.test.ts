@@ -243,3 +243,40 @@ describe.skipIf(!linux)('a crashing element host', () => {
     expect(e.message).toMatch(/crashy0/);
   }, 30_000);
 });
+
+describe.skipIf(!linux)('restarting a crashed element host (opt-in)', () => {
+  const grouped = (restart: { max: number; windowMs: number }): PipelineOptions => ({ isolation: { mode: 'grouped', isolate: ['crashy*'], restart } });
+
+  it('restarts the host, says so, and the stream goes on to EOS', async () => {
+    const fds = openFds();
+    const pipeline = build('audiotestsrc is-live=true num-buffers=60 samplesperbuffer=480 ! audio/x-raw,format=S16LE,rate=48000,channels=1 ! crashy mode=exit at-pts=100000000 ! digestsink', grouped({ max: 2, windowMs: 10_000 }));
+    const warnings: string[] = [];
+    const digests: { buffers: number }[] = [];
+    pipeline.bus.on('warning', (m) => warnings.push(m.message));
+    pipeline.bus.on('element', (m) => m.name === 'digest' && digests.push(m.data as { buffers: number }));
+    await pipeline.prepare();
+    const firstPid = pipeline.hostPid('crashy0');
+    await pipeline.run();
+    expect(warnings.some((w) => /crashy0 \(element host pid \d+\) exited with code 9; it last wrote: crashy exits at pts 100000000 seen 0; restarting it \(restart 1 of at most 2 within 10000 ms; buffers it held are lost\)/.test(w))).toBe(true);
+    expect(digests).toHaveLength(1);
+    expect(digests[0]!.buffers).toBeGreaterThan(30);
+    expect(digests[0]!.buffers).toBeLessThan(60);
+    expect(pipeline.hostPid('crashy0')).not.toBe(firstPid);
+    await pipeline.dispose();
+    for (let i = 0; i < 100 && (openFds() !== fds || zombieChildren().length > 0); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(zombieChildren()).toEqual([]);
+    expect(openFds()).toBe(fds);
+  }, 30_000);
+
+  it('a crash loop stops the pipeline with the host\'s error', async () => {
+    const { error } = await runToEnd('fakesrc num-buffers=-1 ! crashy mode=exit after=2 ! fakesink', grouped({ max: 2, windowMs: 60_000 }));
+    expect(error?.code).toBe('HOST_DIED');
+    expect(error?.message).toMatch(/crashy0 \(element host pid \d+\) exited with code 9; it last wrote: crashy exits at pts -?\d+ seen 3; it crashed more than 2 times within 60000 ms \(a crash loop\), so it is not restarted again/);
+  }, 30_000);
+
+  it('is refused where a host links to another host, and for bad numbers', async () => {
+    await expect(build('fakesrc num-buffers=1 ! identity ! fakesink', { isolation: { mode: 'isolated', restart: { max: 1, windowMs: 1000 } } }).prepare())
+      .rejects.toThrow(/restarting element hosts needs every link of a host to end in this process, and fakesrc0:src->identity0:sink joins two hosts/);
+    await expect(build('fakesrc num-buffers=1 ! crashy ! fakesink', grouped({ max: 0, windowMs: 1000 })).prepare()).rejects.toThrow(/isolation.restart.max must be an integer >= 1, got 0/);
+  }, 30_000);
+});
