@@ -1,6 +1,7 @@
 // Isolated and grouped pipelines end to end: real helper, real sandboxed element hosts, real
 // seccomp. The same pipeline gives the same bytes in every mode; hostile and crashing elements
 // are stopped, reported by name, pid and signal, and leave no zombie, fd or process behind.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
@@ -126,6 +127,18 @@ describe.skipIf(!linux)('isolated and grouped pipelines', () => {
     expect(pipeline.hostPid('fakesrc0')).toBeNull();
     await pipeline.run();
     await pipeline.dispose();
+  }, 30_000);
+
+  it('says why when user namespaces are off, and in-process and unsandboxed pipelines still run', () => {
+    const fixture = new URL('../fixtures/isolation/no-userns.mjs', import.meta.url).pathname;
+    const r = spawnSync('unshare', ['-U', '--map-root-user', 'sh', '-c', `echo 0 > /proc/sys/user/max_user_namespaces && exec "${process.execPath}" "${fixture}"`], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { isolated: { code: string; message: string }; inProcess: string; unsandboxed: string };
+    expect(out.isolated.code).toBe('ISOLATION_UNAVAILABLE');
+    expect(out.isolated.message).toContain('user namespaces are not available here: /proc/sys/user/max_user_namespaces is 0');
+    expect(out.isolated.message).toContain('isolation.sandbox: false');
+    expect(out.inProcess).toBe('ran');
+    expect(out.unsandboxed).toBe('ran');
   }, 30_000);
 
   it('takes the mode from run() too, and refuses combinations it cannot run', async () => {

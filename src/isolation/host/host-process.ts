@@ -5,13 +5,13 @@
  * and killed. A host that dies is reported with its elements, pid, and exit code or signal, and
  * what it last wrote on stderr, as soon as the helper sees the exit (pidfd: no polling).
  */
-import { closeSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ParallaxError } from '../../errors.js';
 import type { ThreadStats } from '../../exec/threads/protocol.js';
 import type { PropertyValue } from '../../element/property.js';
-import { requireNative, type NativeChannel } from '../native.js';
-import type { ChildExit, IsolationHelper, SandboxPolicy } from '../helper-client.js';
+import { IsolationUnavailableError, requireNative, type NativeChannel } from '../native.js';
+import { HelperRequestError, type ChildExit, type IsolationHelper, type SandboxPolicy } from '../helper-client.js';
 import { HostProtocolError, MAX_CONTROL_BYTES, decodeFromHost, encodeMessage, type FromHost, type HostInit, type ToHost } from './protocol.js';
 
 const ENTRY = fileURLToPath(new URL('../../../workers/element-host.mjs', import.meta.url));
@@ -74,8 +74,12 @@ export class ElementHostProcess {
       this.channel = native.openChannel(mine, (bytes, fds, truncated) => this.receive(bytes, fds, truncated), () => this.lostControl(), MAX_CONTROL_BYTES);
       // Referenced: a live host keeps the supervisor's event loop running, as a worker does.
       const argv = [process.execPath, ...runtimeArgs(), ENTRY];
-      const { pid } = await this.helper.spawn({ argv, env: { ...options.env }, fds: [theirs], sandbox: options.sandbox });
-      this.pid = pid;
+      try {
+        const { pid } = await this.helper.spawn({ argv, env: { ...options.env }, fds: [theirs], sandbox: options.sandbox });
+        this.pid = pid;
+      } catch (e) {
+        throw namespacesMissing(e) ?? e;
+      }
     } finally {
       closeSync(theirs);
     }
@@ -208,6 +212,32 @@ export class ElementHostProcess {
     this.offExit?.();
     this.offOutput?.();
   }
+}
+
+/**
+ * The helper could not make the sandbox's namespaces: say why in a user's terms, and what to do.
+ * Null when `e` is some other failure.
+ */
+function namespacesMissing(e: unknown): IsolationUnavailableError | null {
+  if (!(e instanceof HelperRequestError) || !/clone\(CLONE_NEWUSER/.test(e.message)) return null;
+  const read = (path: string): string | null => {
+    try {
+      return readFileSync(path, 'utf8').trim();
+    } catch {
+      return null;
+    }
+  };
+  const max = read('/proc/sys/user/max_user_namespaces');
+  const unprivileged = read('/proc/sys/kernel/unprivileged_userns_clone');
+  const why = max === '0' ? '/proc/sys/user/max_user_namespaces is 0'
+    : unprivileged === '0' ? '/proc/sys/kernel/unprivileged_userns_clone is 0'
+    : `the kernel refused them (${e.code})`;
+  return new IsolationUnavailableError(
+    `user namespaces are not available here: ${why}. Sandboxed element hosts need them; allow them ` +
+    '(sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone=1, or the container\'s seccomp/AppArmor profile), ' +
+    'or run the hosts without the sandbox (isolation.sandbox: false, parallax-launch --no-sandbox), which isolates crashes but not access',
+    { cause: e },
+  );
 }
 
 /** Arguments the runtime needs before a script path: Deno runs scripts through `run`. */
