@@ -10,6 +10,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"futexWait", futex_wait_js},     {"futexWake", futex_wake_js},
     {"socketPair", socket_pair_js},   {"sendFds", send_fds_js},
     {"recvFds", recv_fds_js},     {"openChannel", open_channel_js},
+    {"closeFd", close_fd_js},         {"fdSize", fd_size_js},
     {"sandboxLockdown", sandbox_lockdown_js}, {"sandboxStatus", sandbox_status_js},
     {"memfdSeals", memfd_seals_js},
   };

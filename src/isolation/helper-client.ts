@@ -14,7 +14,7 @@
  * The helper never outlives this process: when the socket closes, it kills its children and exits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,7 @@ import {
   encodeRecord,
   encodeSpawn,
 } from './helper-protocol.js';
+import { closeFd } from './fd.js';
 
 /** Where native-helper/build.mjs puts the helper, next to the addon. */
 export const HELPER_PATH = fileURLToPath(new URL('../../native-helper/build/parallax-helper', import.meta.url));
@@ -221,10 +222,10 @@ export class IsolationHelper {
       const [command, ...args] = [...(options.wrapper ?? []), path];
       child = spawn(command!, args, { stdio: ['ignore', 'ignore', options.stderr ?? 'inherit', theirs] });
     } catch (e) {
-      closeSync(mine);
+      closeFd(mine);
       throw e;
     } finally {
-      closeSync(theirs);
+      closeFd(theirs);
     }
     child.on('error', () => {}); // a helper that cannot start shows up as the socket closing
     child.unref();
@@ -262,7 +263,7 @@ export class IsolationHelper {
     const payload = new RecordWriter().u64(bytes).string(name).bytes();
     const { fds } = await this.request('CREATE_REGION', MsgType.createRegion, payload);
     if (fds.length !== 1) {
-      for (const fd of fds) closeSync(fd);
+      for (const fd of fds) closeFd(fd);
       throw new HelperProtocolError(`CREATE_REGION answered with ${fds.length} fds instead of 1`);
     }
     return fds[0]!;
@@ -309,7 +310,7 @@ export class IsolationHelper {
    */
   async rawRequest(type: number, payload: Uint8Array, fds: readonly number[] = []): Promise<Uint8Array> {
     const { body, fds: got } = await this.request(`request type ${type}`, type, payload, fds);
-    for (const fd of got) closeSync(fd);
+    for (const fd of got) closeFd(fd);
     return body.rest();
   }
 
@@ -376,10 +377,10 @@ export class IsolationHelper {
           const reply = decodeReply(record.payload);
           const p = this.settle(record.id);
           if (p === undefined) {
-            for (const fd of fds) closeSync(fd);
+            for (const fd of fds) closeFd(fd);
             this.events.emit('stray', { id: record.id, errno: reply.errno, message: reply.message });
           } else if (reply.errno !== 0) {
-            for (const fd of fds) closeSync(fd);
+            for (const fd of fds) closeFd(fd);
             p.reject(new HelperRequestError(p.request, reply.errno, errnoNames.get(reply.errno) ?? `errno ${reply.errno}`, reply.message));
           } else {
             p.resolve({ body: reply.body, fds });
@@ -391,7 +392,7 @@ export class IsolationHelper {
           const code = r.i32();
           const signal = r.i32();
           const flags = r.u32();
-          for (const fd of fds) closeSync(fd);
+          for (const fd of fds) closeFd(fd);
           this.events.emit('exit', {
             pid,
             code: signal === 0 ? code : null,
@@ -403,7 +404,7 @@ export class IsolationHelper {
         case MsgType.childOutput: {
           const pid = r.i32();
           const stream = r.u32();
-          for (const fd of fds) closeSync(fd);
+          for (const fd of fds) closeFd(fd);
           if (stream !== 1 && stream !== 2) throw new HelperProtocolError(`output on stream ${stream}`);
           this.events.emit('output', { pid, stream, bytes: r.rest() });
           return;
@@ -414,7 +415,7 @@ export class IsolationHelper {
     } catch (e) {
       for (const fd of fds) {
         try {
-          closeSync(fd);
+          closeFd(fd);
         } catch {
           // already closed above
         }
@@ -439,7 +440,7 @@ export class IsolationHelper {
     this.gone = true;
     this.channel?.close();
     this.channel = null;
-    if (this.socket >= 0) closeSync(this.socket);
+    if (this.socket >= 0) closeFd(this.socket);
     this.socket = -1;
     this.failAll(new HelperRequestError('request', 0, 'ECONNRESET', 'the helper exited before answering'));
     this.events.emit('close');

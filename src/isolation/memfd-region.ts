@@ -1,6 +1,6 @@
-import { closeSync } from 'node:fs';
 import { checkRegionSize, type Region } from '../memory/region.js';
 import { requireNative } from './native.js';
+import { closeFd } from './fd.js';
 
 /**
  * A region in a sealed memfd (Linux), mapped MAP_SHARED: the memory an element host in another
@@ -32,7 +32,7 @@ export class MemfdRegion implements Region {
     try {
       return new MemfdRegion(fd, byteLength, true, true);
     } catch (e) {
-      closeSync(fd);
+      closeFd(fd);
       throw e;
     }
   }
@@ -50,6 +50,6 @@ export class MemfdRegion implements Region {
   close(): void {
     if (this.closed || !this.ownsFd) return;
     this.closed = true;
-    closeSync(this.fd);
+    closeFd(this.fd);
   }
 }

@@ -32,7 +32,7 @@ export interface SharedMapping {
 /** One message from {@link NativeHelper.recvFds}. An empty `bytes` means the peer closed. */
 export interface ReceivedFds {
   readonly bytes: Buffer;
-  /** Owned by the caller (close-on-exec); close them with fs.closeSync. */
+  /** Owned by the caller (close-on-exec); close them with closeFd (isolation/fd.ts). */
   readonly fds: number[];
 }
 
@@ -101,6 +101,10 @@ export interface NativeHelper {
   sandboxLockdown(): void;
   /** What confines this process now: seccomp mode and filters, no_new_privs, ids, namespaces. */
   sandboxStatus(): SandboxStatus;
+  /** close(2) of an OS fd: Deno's node:fs closes its own resource ids, not OS fds. */
+  closeFd(fd: number): void;
+  /** fstat(2)'s size of an OS fd. */
+  fdSize(fd: number): number;
   /** Whether mapShared can return a SharedArrayBuffer: declared by the build's headers, found at run time. */
   readonly externalSharedArrayBuffer: { readonly headers: boolean; readonly runtime: boolean };
 }

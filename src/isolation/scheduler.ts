@@ -23,7 +23,8 @@ import type { ElementSpec, PadRef, WireValue } from '../exec/threads/protocol.js
 import { moduleOf } from '../registry/registry.js';
 import type { TaskDriver } from '../exec/streaming-task.js';
 import { IsolationHelper, sandboxPolicyFor, type SandboxLimits, type SandboxPolicy } from './helper-client.js';
-import { ElementHostProcess } from './host/host-process.js';
+import { ElementHostProcess, denoDir } from './host/host-process.js';
+import { existsSync } from 'node:fs';
 import type { HostInit, HostLinkEnd } from './host/protocol.js';
 import { createProcessLink, type ProcessLink } from './link/create.js';
 import { ProcessBridgeSink } from './link/process-bridge-sink.js';
@@ -145,7 +146,11 @@ export class ProcessScheduler {
     };
     for (const el of elements) add(moduleOf(el.constructor as ElementClass));
     for (const p of this.options.plugins) add(p.startsWith('file:') ? p : undefined);
-    return sandboxPolicyFor([...dirs], { limits: this.options.limits });
+    const deno = denoDir();
+    if (deno !== null && existsSync(deno)) dirs.add(deno);
+    // Deno's V8 reserves more address space than 4 GiB at start-up: no default limit there.
+    const limits = deno !== null ? { addressSpaceBytes: null, ...this.options.limits } : this.options.limits;
+    return sandboxPolicyFor([...dirs], { limits });
   }
 
   private initFor(index: number, group: readonly Element[]): { init: HostInit; fds: number[] } {

@@ -32,7 +32,7 @@ describe.skipIf(!loadNative().ok)('a process link with a hostile consumer', () =
       const peer = runPeer('link-hostile.mjs', link.consumer, { side: 'consumer', mode, capacity: 256, linger: 50 });
       const result = await Promise.race([
         new StreamingTask(genDriver(gen, allocator, 10_000, 64)).run(),
-        new Promise((resolve) => setTimeout(() => resolve('hung'), 5000)),
+        new Promise((resolve) => setTimeout(() => resolve('hung'), 10_000)),
       ]);
       const out = await peer.done;
       expect(out.stderr).toBe('');
@@ -49,6 +49,6 @@ describe.skipIf(!loadNative().ok)('a process link with a hostile consumer', () =
       allocator.close();
       link.close();
       expect(openFds()).toEqual(fdsBefore);
-    }, 15_000);
+    }, 20_000);
   }
 });

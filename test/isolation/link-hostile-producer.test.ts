@@ -38,7 +38,7 @@ describe.skipIf(!loadNative().ok)('a process link with a hostile producer', () =
       const peer = runPeer('link-hostile.mjs', link.producer, { side: 'producer', mode, capacity: 256 });
       const result = await Promise.race([
         new StreamingTask(source).run(),
-        new Promise((resolve) => setTimeout(() => resolve('hung'), 5000)),
+        new Promise((resolve) => setTimeout(() => resolve('hung'), 10_000)),
       ]);
       const out = await peer.done;
       expect(out.stderr).toBe('');
@@ -51,6 +51,6 @@ describe.skipIf(!loadNative().ok)('a process link with a hostile producer', () =
       source.close();
       link.close();
       expect(openFds()).toEqual(fdsBefore);
-    }, 15_000);
+    }, 20_000);
   }
 });

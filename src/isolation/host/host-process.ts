@@ -5,7 +5,7 @@
  * and killed. A host that dies is reported with its elements, pid, and exit code or signal, and
  * what it last wrote on stderr, as soon as the helper sees the exit (pidfd: no polling).
  */
-import { closeSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ParallaxError } from '../../errors.js';
 import type { ThreadStats } from '../../exec/threads/protocol.js';
@@ -13,6 +13,7 @@ import type { PropertyValue } from '../../element/property.js';
 import { IsolationUnavailableError, requireNative, type NativeChannel } from '../native.js';
 import { HelperRequestError, type ChildExit, type IsolationHelper, type SandboxPolicy } from '../helper-client.js';
 import { HostProtocolError, MAX_CONTROL_BYTES, decodeFromHost, encodeMessage, type FromHost, type HostInit, type ToHost } from './protocol.js';
+import { closeFd } from '../fd.js';
 
 const ENTRY = fileURLToPath(new URL('../../../workers/element-host.mjs', import.meta.url));
 
@@ -74,14 +75,15 @@ export class ElementHostProcess {
       this.channel = native.openChannel(mine, (bytes, fds, truncated) => this.receive(bytes, fds, truncated), () => this.lostControl(), MAX_CONTROL_BYTES);
       // Referenced: a live host keeps the supervisor's event loop running, as a worker does.
       const argv = [process.execPath, ...runtimeArgs(), ENTRY];
+      const env = { ...runtimeEnv(), ...options.env };
       try {
-        const { pid } = await this.helper.spawn({ argv, env: { ...options.env }, fds: [theirs], sandbox: options.sandbox });
+        const { pid } = await this.helper.spawn({ argv, env, fds: [theirs], sandbox: options.sandbox });
         this.pid = pid;
       } catch (e) {
         throw namespacesMissing(e) ?? e;
       }
     } finally {
-      closeSync(theirs);
+      closeFd(theirs);
     }
     this.offExit = this.helper.on('exit', (e) => {
       if (e.pid === this.pid) this.onExit(e);
@@ -120,7 +122,7 @@ export class ElementHostProcess {
   }
 
   private receive(bytes: Uint8Array, fds: number[], truncated: boolean): void {
-    for (const fd of fds) closeSync(fd); // hosts never send fds to the supervisor
+    for (const fd of fds) closeFd(fd); // hosts never send fds to the supervisor
     let m: FromHost;
     try {
       if (fds.length > 0) throw new HostProtocolError(`a message carrying ${fds.length} fds`);
@@ -207,7 +209,7 @@ export class ElementHostProcess {
     }
     this.channel?.close();
     this.channel = null;
-    if (this.control >= 0) closeSync(this.control);
+    if (this.control >= 0) closeFd(this.control);
     this.control = -1;
     this.offExit?.();
     this.offOutput?.();
@@ -238,6 +240,23 @@ function namespacesMissing(e: unknown): IsolationUnavailableError | null {
     'or run the hosts without the sandbox (isolation.sandbox: false, parallax-launch --no-sandbox), which isolates crashes but not access',
     { cause: e },
   );
+}
+
+/**
+ * What the runtime needs in a host's environment, which is otherwise empty. Deno resolves npm
+ * packages through its cache directory, which the sandbox lets it read (see denoDir()).
+ */
+function runtimeEnv(): Record<string, string> {
+  const dir = denoDir();
+  return dir === null ? {} : { DENO_DIR: dir, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
+}
+
+/** Deno's cache directory when this runtime is Deno, else null. */
+export function denoDir(): string | null {
+  const deno = (globalThis as { Deno?: { env: { get(k: string): string | undefined } } }).Deno;
+  if (deno === undefined) return null;
+  const home = deno.env.get('HOME') ?? '/root';
+  return deno.env.get('DENO_DIR') ?? `${deno.env.get('XDG_CACHE_HOME') ?? `${home}/.cache`}/deno`;
 }
 
 /** Arguments the runtime needs before a script path: Deno runs scripts through `run`. */

@@ -9,7 +9,6 @@
  * Elements allocate from an arena in a memfd, which whoever consumes this host's buffers maps
  * read-only: buffers cross without a copy, and nobody but this host can write them.
  */
-import { closeSync } from 'node:fs';
 import type { Element } from '../../element/element.js';
 import type { ElementContext } from '../../element/context.js';
 import type { PropertyValue } from '../../element/property.js';
@@ -27,6 +26,7 @@ import { ProcessBridgeSink } from '../link/process-bridge-sink.js';
 import { ProcessBridgeSource } from '../link/process-bridge-source.js';
 import type { LinkEndpoint } from '../link/create.js';
 import { MAX_CONTROL_BYTES, decodeToHost, encodeMessage, type FromHost, type HostInit, type HostLinkEnd, type ToHost } from './protocol.js';
+import { closeFd } from '../fd.js';
 
 const STATS_INTERVAL_MS = 250;
 const CONTROL_FD = 3;
@@ -227,7 +227,7 @@ class Host {
     for (const s of this.sinks) s.unblock();
     await this.tasks?.stop();
     this.send({ type: 'stopped', stats: this.stats() });
-    for (const fd of this.fds) closeSync(fd);
+    for (const fd of this.fds) closeFd(fd);
     process.exit(0);
   }
 }

@@ -1,7 +1,7 @@
-import { closeSync } from 'node:fs';
 import { requireNative } from '../native.js';
 import { initLinkRegion, linkRegionBytes, LinkMonitor } from './cross-ring.js';
 import { boundBridge, type LinkEndpoint } from './endpoint.js';
+import { closeFd } from '../fd.js';
 
 export type { LinkEndpoint } from './endpoint.js';
 
@@ -66,11 +66,11 @@ export function createProcessLink(capacity = 256): ProcessLink {
       close(): void {
         if (closed) return;
         closed = true;
-        for (const fd of fds) closeSync(fd);
+        for (const fd of fds) closeFd(fd);
       },
     };
   } catch (e) {
-    for (const fd of fds) closeSync(fd);
+    for (const fd of fds) closeFd(fd);
     throw e;
   }
 }

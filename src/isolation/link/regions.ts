@@ -6,12 +6,12 @@
  * the record is published, so a consumer that pops the record finds the message already there
  * and reads it without blocking. A kind-3 record without its message is a violation.
  */
-import { closeSync, fstatSync } from 'node:fs';
 import type { Region } from '../../memory/region.js';
 import { MemfdRegion } from '../memfd-region.js';
 import { MemfdSeal, requireNative, type NativeHelper } from '../native.js';
 import { ForeignPool, type ForeignSlots } from './foreign-pool.js';
 import { LinkViolation } from './violation.js';
+import { closeFd, fdSize } from '../fd.js';
 
 export const ANNOUNCEMENT_BYTES = 16;
 /** Regions one link may announce: bounds the fds and mappings a hostile producer can make us hold. */
@@ -93,16 +93,16 @@ export class RegionTable {
       if (seals < 0 || (seals & NEEDED_SEALS) !== NEEDED_SEALS) {
         throw new LinkViolation(`seals of region ${id}`, seals, 'a memfd sealed against shrink and grow');
       }
-      const size = fstatSync(fd).size;
+      const size = fdSize(fd);
       if (size < byteLength) throw new LinkViolation(`file size of region ${id}`, size, `>= its announced ${byteLength} bytes`);
       const region = MemfdRegion.attach(fd, byteLength, false);
       this.regions.push(region);
       this.pools[id] = new ForeignPool(region, id, this.slots);
     } catch (e) {
-      for (const f of got.fds) closeSync(f);
+      for (const f of got.fds) closeFd(f);
       throw e;
     }
-    for (const f of got.fds.slice(1)) closeSync(f);
+    for (const f of got.fds.slice(1)) closeFd(f);
   }
 
   /** Regions mapped. */
@@ -115,6 +115,6 @@ export class RegionTable {
    * the link ends; a region forwarded onto another link was sent there as a copy of the fd.
    */
   close(): void {
-    for (const r of this.regions.splice(0)) closeSync(r.fd);
+    for (const r of this.regions.splice(0)) closeFd(r.fd);
   }
 }
