@@ -238,6 +238,10 @@ describe.skipIf(!linux)('a crashing element host', () => {
     expect(e?.code).toBe('HOST_DIED');
     expect(e?.message).toMatch(new RegExp(`crashy0 \\(element host pid ${pid}\\) was killed by SIGKILL`));
     expect(erroredAt - killedAt).toBeLessThan(100);
+    // Every slot the dead host held (buffers in the link, in its elements) is back in this process's pools.
+    const pools = pipeline.stats().pools;
+    expect(pools.slots).toBeGreaterThan(0);
+    expect(pools.freeSlots).toBe(pools.slots);
     await pipeline.dispose();
     for (let i = 0; i < 100 && (openFds() !== fds || zombieChildren().length > 0); i++) await new Promise((r) => setTimeout(r, 10));
     expect(zombieChildren()).toEqual([]);
