@@ -27,6 +27,7 @@ import { ElementHostProcess, denoDir } from './host/host-process.js';
 import { existsSync } from 'node:fs';
 import type { HostInit, HostLinkEnd } from './host/protocol.js';
 import { createProcessLink, type ProcessLink } from './link/create.js';
+import { linkRegionBytes } from './link/cross-ring.js';
 import { ProcessBridgeSink } from './link/process-bridge-sink.js';
 import { ProcessBridgeSource } from './link/process-bridge-source.js';
 import { SUPERVISOR, type IsolationPlan, type ProcessCut } from './partition.js';
@@ -104,7 +105,7 @@ export class ProcessScheduler {
       }
     }
     this.helper = await IsolationHelper.start();
-    for (const cut of this.plan.cuts) this.links.push({ cut, link: createProcessLink(this.options.bridgeCapacity) });
+    for (const cut of this.plan.cuts) this.links.push({ cut, link: await this.newLink() });
     this.sandbox = this.options.sandbox ? this.sandboxFor(elements) : null;
     for (const [index, group] of this.plan.processes.entries()) {
       const proc = this.newHost(index, group);
@@ -121,6 +122,13 @@ export class ProcessScheduler {
       throw new ParallaxError(code, `${who} failed to start in its element host: ${why}`, { cause: e });
     }
     for (const b of this.loopBridges) await b.start();
+  }
+
+  /** A process link whose region the helper made (a sealed memfd, passed over its socket). */
+  private async newLink(): Promise<ProcessLink> {
+    const capacity = this.options.bridgeCapacity;
+    const fd = await this.helper!.createRegion('parallax-link', linkRegionBytes(capacity));
+    return createProcessLink(capacity, fd);
   }
 
   private newHost(index: number, group: readonly Element[]): ElementHostProcess {
@@ -319,7 +327,7 @@ export class ProcessScheduler {
         }
       }
       entry.link.close();
-      (entry as { link: ProcessLink }).link = createProcessLink(this.options.bridgeCapacity);
+      (entry as { link: ProcessLink }).link = await this.newLink();
     }
     const group = this.plan.processes[index]!;
     const proc = this.newHost(index, group);

@@ -31,15 +31,21 @@ export interface ProcessLink {
  * Makes a process link of `capacity` records: the link region (a sealed memfd, zeroed, laid out
  * by cross-ring.ts), the regions socketpair and the doorbell socketpair. The creator (the
  * supervisor) passes each endpoint's fds to the process that runs that side, or uses an
- * endpoint itself.
+ * endpoint itself. `regionFd`, when given, is a sealed memfd of `linkRegionBytes(capacity)`
+ * bytes made elsewhere (the isolation helper's CREATE_REGION); the link owns it from then on.
  */
-export function createProcessLink(capacity = 256): ProcessLink {
+export function createProcessLink(capacity = 256, regionFd?: number): ProcessLink {
   const native = requireNative();
   const byteLength = linkRegionBytes(capacity);
   const fds: number[] = [];
   try {
-    const regionFd = native.memfdCreate('parallax-link', byteLength);
-    fds.push(regionFd);
+    if (regionFd !== undefined) {
+      fds.push(regionFd);
+      if (native.fdSize(regionFd) !== byteLength) throw new RangeError(`a link of ${capacity} records needs a region of ${byteLength} bytes; fd ${regionFd} has ${native.fdSize(regionFd)}`);
+    } else {
+      regionFd = native.memfdCreate('parallax-link', byteLength);
+      fds.push(regionFd);
+    }
     const { buffer } = native.mapShared(regionFd, byteLength, true, false);
     initLinkRegion(buffer, capacity);
     const [regionsP, regionsC] = native.socketPair();
