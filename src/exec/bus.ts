@@ -17,9 +17,22 @@ export class Bus implements AsyncIterable<BusMessage> {
   private readonly readers = new Set<{ queue: BusMessage[]; wake: (() => void) | null }>();
   private closed = false;
 
-  /** Subscribes to one message type, or 'message' for all. Returns the unsubscribe function. */
+  /**
+   * Subscribes to one message type, or 'message' for all. Returns the unsubscribe function.
+   * A listener that throws does not keep the others (the pipeline's own among them) from the
+   * message: its exception is rethrown from a microtask, where it is an uncaught exception.
+   */
   on<K extends keyof Handlers>(type: K, handler: Handlers[K]): () => void {
-    return this.emitter.on(type, handler);
+    const guarded = ((msg: BusMessage): void => {
+      try {
+        (handler as (m: BusMessage) => void)(msg);
+      } catch (e) {
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }) as Handlers[K];
+    return this.emitter.on(type, guarded);
   }
 
   post(msg: BusMessage): void {

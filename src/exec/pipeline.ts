@@ -268,9 +268,21 @@ export class Pipeline {
     return this.serialized(() => this.doSuspend());
   }
 
+  /** A prepare is under way (the state still says suspended): its isolation options are taken. */
+  private preparing = false;
+
   private async doPrepare(): Promise<void> {
     checkTransition(this.currentState, 'prepare');
     if (this.currentState === 'idle') return;
+    this.preparing = true;
+    try {
+      await this.prepareNow();
+    } finally {
+      this.preparing = false;
+    }
+  }
+
+  private async prepareNow(): Promise<void> {
     validateLinks(this.elements, this.pendingLinks.reserved());
     for (const el of this.elements) for (const p of el.pads) p.caps = null;
     negotiate(this.elements);
@@ -582,9 +594,10 @@ export class Pipeline {
       ...(o.isolate === undefined ? {} : { isolate: o.isolate }),
       ...(o.groups === undefined ? {} : { groups: o.groups }),
     };
-    if (this.currentState !== 'suspended') {
+    if (this.currentState !== 'suspended' || this.preparing) {
       const now = this.options.isolation;
-      if (JSON.stringify([now.mode, now.isolate, now.groups]) !== JSON.stringify([wanted.mode, wanted.isolate, wanted.groups])) {
+      const plan = (o: IsolationOptions): string => JSON.stringify([o.mode ?? (o.isolate !== undefined || o.groups !== undefined ? 'grouped' : 'in-process'), o.isolate ?? [], o.groups ?? []]);
+      if (plan(now) !== plan(wanted)) {
         throw new ParallaxError('BAD_STATE_TRANSITION', `${this.name} is already prepared with isolation mode "${now.mode ?? 'in-process'}"; suspend() it before running it with other isolation options`);
       }
       return;
@@ -670,11 +683,15 @@ export class Pipeline {
   private eosPosted = false;
 
   private post(msg: BusMessage): void {
-    this.bus.post(msg);
-    if (msg.type === 'error' && this.currentState !== 'error' && this.currentState !== 'suspended') {
-      this.firstError = msg.error;
-      this.setState('error');
-      this.teardown().catch((e: unknown) => this.bus.post({ type: 'warning', source: this.name, message: `teardown after an error failed: ${String(e)}` }));
+    try {
+      this.bus.post(msg);
+    } finally {
+      // Even when a bus listener throws: the pipeline must still stop on an error.
+      if (msg.type === 'error' && this.currentState !== 'error' && this.currentState !== 'suspended') {
+        this.firstError = msg.error;
+        this.setState('error');
+        this.teardown().catch((e: unknown) => this.bus.post({ type: 'warning', source: this.name, message: `teardown after an error failed: ${String(e)}` }));
+      }
     }
   }
 

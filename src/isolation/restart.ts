@@ -15,7 +15,7 @@
  */
 import type { Buffer } from '../element/buffer.js';
 import { Element } from '../element/element.js';
-import type { Event } from '../element/event.js';
+import { Events, type Event } from '../element/event.js';
 import { FlowResult } from '../element/flow.js';
 import type { ElementMetadata } from '../element/metadata.js';
 import type { Pad } from '../element/pad.js';
@@ -66,6 +66,8 @@ export class SwitchingSink extends Element {
   private target: ProcessBridgeSink | null;
   /** Serialized events that came while the host was down (EOS among them): the new host gets them. */
   private readonly held: Event[] = [];
+  /** EOS passed here: a new host must get it too, or the stream never ends. */
+  private eosSeen = false;
   /** Buffers dropped because their host was down. */
   dropped = 0;
 
@@ -87,7 +89,10 @@ export class SwitchingSink extends Element {
       const ev = upstream?.sticky.get(type);
       if (ev !== undefined) next.sinkEvent(pad, ev);
     }
-    for (const ev of this.held.splice(0)) if (!(STICKY as readonly string[]).includes(ev.type)) next.sinkEvent(pad, ev);
+    const held = this.held.splice(0);
+    for (const ev of held) if (!(STICKY as readonly string[]).includes(ev.type)) next.sinkEvent(pad, ev);
+    // An EOS the dead host took with it (in its ring, or unread) goes to the new one.
+    if (this.eosSeen && !held.some((ev) => ev.type === 'eos')) next.sinkEvent(pad, Events.eos());
     this.target = next;
   }
 
@@ -107,6 +112,7 @@ export class SwitchingSink extends Element {
   override sinkEvent(_pad: Pad, ev: Event): boolean {
     const t = this.target;
     if (ev.type === 'caps') this.pad('sink')!.caps = ev.caps;
+    if (ev.type === 'eos') this.eosSeen = true;
     if (t !== null) return t.sinkEvent(t.pad('sink')!, ev);
     if (ev.type !== 'flush-start' && ev.type !== 'flush-stop') this.held.push(ev);
     return true;

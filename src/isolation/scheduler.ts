@@ -64,6 +64,9 @@ function cutLabel(c: ProcessCut): string {
 /** The package's root: hosts must be able to read the engine (dist/, node_modules, workers/). */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** How long element hosts may take to load, link and start their elements. */
+const PREPARE_TIMEOUT_MS = 30_000;
+
 export class ProcessScheduler {
   private helper: IsolationHelper | null = null;
   private readonly hosts: ElementHostProcess[] = [];
@@ -81,6 +84,12 @@ export class ProcessScheduler {
   private readonly switches = new Map<ProcessCut, SwitchingSink | SwitchingSource>();
   private readonly budgets = new Map<number, RestartBudget>();
   private activation: { baseTime: number; originNs: number; cyclesAtStart: number } | null = null;
+  private paused = false;
+  private eosRequested = false;
+  /** Hosts being restarted, and the restarts in flight (stop waits for them). */
+  private readonly restarting = new Set<number>();
+  private readonly restarts = new Set<Promise<void>>();
+  private readonly activateAtResume = new Set<ElementHostProcess>();
   private sandbox: SandboxPolicy | null = null;
 
   constructor(readonly plan: IsolationPlan, private readonly host: ProcessSchedulerHost, private readonly options: ProcessSchedulerOptions) {}
@@ -113,14 +122,25 @@ export class ProcessScheduler {
       await proc.start(this.initFor(index, group).fds, { sandbox: this.sandbox });
     }
     this.makeLoopBridges();
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await Promise.all(this.hosts.map((h) => h.whenPrepared()));
+      // A host whose element never finishes start() must not hang prepare() (and everything queued behind it).
+      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => {
+        const slow = this.hosts.find((h) => !h.isPrepared);
+        reject(Object.assign(new ParallaxError('HOST_DIED', `${slow?.label ?? 'an element host'} did not finish starting within ${PREPARE_TIMEOUT_MS / 1000} s; it was stopped`), { element: slow?.init.elements[0]?.name ?? '' }));
+      }, PREPARE_TIMEOUT_MS)));
+      await Promise.race([Promise.all(this.hosts.map((h) => h.whenPrepared())), late]);
     } catch (e) {
       const who = (e as { element?: string }).element || 'an element host';
       const why = e instanceof Error ? e.message : String(e);
       const code = (e as { code?: unknown }).code === 'HOST_DIED' ? 'HOST_DIED' : 'ELEMENT_ERROR';
       throw new ParallaxError(code, `${who} failed to start in its element host: ${why}`, { cause: e });
+    } finally {
+      clearTimeout(timer);
     }
+    // A host that was ready and died while another was still starting: prepare fails with it.
+    const dead = this.hosts.find((h) => h.hasExited);
+    if (dead !== undefined) throw dead.exitError ?? new ParallaxError('HOST_DIED', `${dead.label} ended while the pipeline was preparing`);
     for (const b of this.loopBridges) await b.start();
   }
 
@@ -238,7 +258,7 @@ export class ProcessScheduler {
 
   private loopSink(cut: ProcessCut, link: ProcessLink): ProcessBridgeSink {
     const label = cutLabel(cut);
-    const sink = new ProcessBridgeSink(`${label}>`, link.producer, { mayBlock: false, spin: this.options.spin, label, onViolation: (m) => this.violation(cut.from.element.name, m) });
+    const sink = new ProcessBridgeSink(`${label}>`, link.producer, { mayBlock: false, spin: this.options.spin, label, onViolation: (m) => this.violation(cut.to.element, m) });
     sink.attach(this.host.context);
     this.loopBridges.push(sink);
     return sink;
@@ -246,14 +266,17 @@ export class ProcessScheduler {
 
   private loopSource(cut: ProcessCut, link: ProcessLink): ProcessBridgeSource {
     const label = cutLabel(cut);
-    const src = new ProcessBridgeSource(`${label}<`, link.consumer, { mayBlock: false, spin: this.options.spin, label, onViolation: (m) => this.violation(cut.to.element.name, m) });
+    const src = new ProcessBridgeSource(`${label}<`, link.consumer, { mayBlock: false, spin: this.options.spin, label, onViolation: (m) => this.violation(cut.from.element, m) });
     src.attach(this.host.context);
     this.loopBridges.push(src);
     return src;
   }
 
-  private violation(element: string, message: string): void {
-    this.host.post({ type: 'error', source: element, error: new ParallaxError('IPC_VIOLATION', message) });
+  /** The host that runs `culprit` broke a link's rules: report it by name and pid, and stop it. */
+  private violation(culprit: Element, message: string): void {
+    const proc = this.hostOf.get(culprit.name);
+    if (proc !== undefined && !proc.hasExited) void this.helper?.kill(proc.pid, 'SIGKILL').catch(() => {});
+    this.giveUp(culprit.name, new ParallaxError('IPC_VIOLATION', `${proc?.label ?? culprit.name}: ${message}; it was stopped`));
   }
 
   private swapPeer(pad: Pad, bridgePad: Pad): void {
@@ -275,25 +298,66 @@ export class ProcessScheduler {
     const index = this.hosts.indexOf(proc);
     if (index < 0) return; // a host replaced by a restart
     const restart = this.options.restart;
-    const restarting = restart !== null && error.code === 'HOST_DIED' && this.activation !== null && !this.stopping && !this.failed
-      && this.budget(index, restart).allow(performance.now());
-    for (const { cut } of this.links) {
-      if (restarting && (cut.toProcess === index || cut.fromProcess === index)) this.switches.get(cut)?.suspendTarget();
+    const mayRestart = restart !== null && error.code === 'HOST_DIED' && this.activation !== null && !this.stopping && !this.failed;
+    if (mayRestart) {
+      for (const { cut } of this.links) if (cut.toProcess === index || cut.fromProcess === index) this.switches.get(cut)?.suspendTarget();
     }
     for (const { cut, link } of this.links) {
       if (cut.toProcess === index) link.consumerGone();
       if (cut.fromProcess === index) link.producerGone();
     }
-    if (restarting) {
-      const source = proc.init.elements[0]?.name ?? proc.init.name;
-      this.host.post({ type: 'warning', source, message: `${error.message}; restarting it (restart ${this.budgets.get(index)!.used} of at most ${restart.max} within ${restart.windowMs} ms; buffers it held are lost)` });
-      this.restartHost(index).catch((e: unknown) => this.giveUp(source, new ParallaxError('HOST_DIED', `${error.message}; restarting it failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e })));
+    if (this.restarting.has(index)) return; // the restart in flight sees this host die and decides
+    const source = proc.init.elements[0]?.name ?? proc.init.name;
+    if (mayRestart && this.budget(index, restart).allow(performance.now())) {
+      this.restarting.add(index);
+      this.announceRestart(index, source, error);
+      const run = this.restartLoop(index, source).finally(() => this.restarts.delete(run));
+      this.restarts.add(run);
       return;
     }
     for (const b of this.loopBridges) b.unblock();
-    const crashLoop = restart !== null && error.code === 'HOST_DIED' && this.activation !== null && !this.stopping;
-    const reported = crashLoop ? new ParallaxError('HOST_DIED', `${error.message}; it crashed more than ${restart.max} times within ${restart.windowMs} ms (a crash loop), so it is not restarted again`) : error;
-    this.giveUp(proc.init.elements[0]?.name ?? proc.init.name, reported);
+    this.giveUp(source, mayRestart ? this.crashLoop(error) : error);
+  }
+
+  private announceRestart(index: number, source: string, error: ParallaxError): void {
+    const restart = this.options.restart!;
+    this.host.post({ type: 'warning', source, message: `${error.message}; restarting it (restart ${this.budgets.get(index)!.used} of at most ${restart.max} within ${restart.windowMs} ms; buffers it held are lost)` });
+  }
+
+  private crashLoop(error: ParallaxError): ParallaxError {
+    const restart = this.options.restart!;
+    return new ParallaxError('HOST_DIED', `${error.message}; it crashed more than ${restart.max} times within ${restart.windowMs} ms (a crash loop), so it is not restarted again`, { cause: error });
+  }
+
+  /** Restarts host `index` until one stays up, the budget runs out, or the pipeline stops. */
+  private async restartLoop(index: number, source: string): Promise<void> {
+    for (;;) {
+      let error: ParallaxError | null = null;
+      try {
+        await this.restartHost(index);
+        if (this.stopping) return;
+        const proc = this.hosts[index]!;
+        if (proc.hasExited) error = proc.exitError ?? new ParallaxError('HOST_DIED', `${proc.label} ended as it restarted`);
+      } catch (e) {
+        if (this.stopping) return;
+        error = e instanceof ParallaxError ? e : new ParallaxError('HOST_DIED', `restarting ${source} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+      if (error === null) {
+        this.restarting.delete(index);
+        return;
+      }
+      for (const { cut, link } of this.links) {
+        if (cut.toProcess === index) link.consumerGone();
+        if (cut.fromProcess === index) link.producerGone();
+      }
+      if (!this.budget(index, this.options.restart!).allow(performance.now())) {
+        this.restarting.delete(index);
+        for (const b of this.loopBridges) b.unblock();
+        this.giveUp(source, this.crashLoop(error));
+        return;
+      }
+      this.announceRestart(index, source, error);
+    }
   }
 
   private budget(index: number, restart: RestartOptions): RestartBudget {
@@ -304,7 +368,7 @@ export class ProcessScheduler {
 
   private giveUp(source: string, error: ParallaxError): void {
     for (const sw of this.switches.values()) if (sw instanceof SwitchingSource) sw.giveUp();
-    if (this.failed) return;
+    if (this.failed || this.stopping) return;
     this.failed = true;
     this.host.post({ type: 'error', source, error });
   }
@@ -332,9 +396,11 @@ export class ProcessScheduler {
     const group = this.plan.processes[index]!;
     const proc = this.newHost(index, group);
     this.hosts[index] = proc;
-    await proc.start(this.initFor(index, group).fds, { sandbox: this.sandbox });
-    await proc.whenPrepared();
     if (this.stopping) return;
+    await proc.start(this.initFor(index, group).fds, { sandbox: this.sandbox });
+    if (this.stopping) return void (await proc.stop());
+    await proc.whenPrepared();
+    if (this.stopping) return void (await proc.stop());
     for (const { cut, link } of this.links) {
       const sw = this.switches.get(cut);
       if (cut.fromProcess === SUPERVISOR && cut.toProcess === index && sw instanceof SwitchingSink) {
@@ -352,8 +418,17 @@ export class ProcessScheduler {
         sw.switchTo(src);
       }
     }
+    // The new host joins the pipeline as it is now: running or paused, on the current time base,
+    // and told to end its stream if the others were.
+    // A host restarted while the pipeline is paused starts at resume(), not before.
+    if (this.paused) this.activateAtResume.add(proc);
+    else this.activateHost(proc);
+  }
+
+  private activateHost(proc: ElementHostProcess): void {
     const a = this.activation!;
     proc.send({ type: 'activate', baseTime: a.baseTime, timeOrigin: performance.timeOrigin, originNs: a.originNs, cyclesAtStart: a.cyclesAtStart });
+    if (this.eosRequested) proc.send({ type: 'send-eos' });
   }
 
   connectLoopBridges(): void {
@@ -367,14 +442,21 @@ export class ProcessScheduler {
   }
 
   pause(): void {
+    this.paused = true;
     for (const h of this.hosts) h.send({ type: 'pause' });
   }
 
   resume(baseTime: number, originNs: number): void {
-    for (const h of this.hosts) h.send({ type: 'resume', baseTime, timeOrigin: performance.timeOrigin, originNs });
+    this.paused = false;
+    if (this.activation !== null) this.activation = { ...this.activation, baseTime, originNs };
+    for (const h of this.hosts) {
+      if (this.activateAtResume.delete(h)) this.activateHost(h);
+      else h.send({ type: 'resume', baseTime, timeOrigin: performance.timeOrigin, originNs });
+    }
   }
 
   sendEos(): void {
+    this.eosRequested = true;
     for (const h of this.hosts) h.send({ type: 'send-eos' });
   }
 
@@ -386,6 +468,7 @@ export class ProcessScheduler {
   /** Stops every host (killing those that do not stop), reclaims link slots, closes everything. */
   async stop(): Promise<void> {
     this.requestStop();
+    await Promise.all([...this.restarts]);
     await Promise.all(this.hosts.map((h) => h.stop()));
     for (const b of this.loopBridges) await b.stop();
     for (const { link } of this.links) {

@@ -33,4 +33,28 @@ describe('bus', () => {
     await p.run();
     expect(types.filter((t) => t !== 'property-notify')).toEqual(['caps', 'caps', 'state-changed', 'latency', 'state-changed', 'eos', 'state-changed']);
   });
+
+  it('a listener that throws does not keep the message from the other listeners; its exception surfaces as uncaught', async () => {
+    const bus = new Bus();
+    const seen: string[] = [];
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown): void => void uncaught.push(e);
+    process.prependListener('uncaughtException', onUncaught);
+    const listeners = process.listeners('uncaughtException').filter((l) => l !== onUncaught);
+    for (const l of listeners) process.off('uncaughtException', l);
+    try {
+      bus.on('error', () => {
+        throw new Error('an application bug');
+      });
+      bus.on('error', (m) => seen.push(m.source));
+      bus.post({ type: 'error', source: 'x', error: new Error('boom') });
+      expect(seen).toEqual(['x']);
+      await new Promise((r) => setTimeout(r, 0));
+      expect(uncaught).toHaveLength(1);
+      expect((uncaught[0] as Error).message).toBe('an application bug');
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      for (const l of listeners) process.on('uncaughtException', l);
+    }
+  });
 });

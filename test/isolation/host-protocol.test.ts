@@ -59,9 +59,26 @@ describe('decodeFromHost', () => {
     refused({ type: 'prepare-failed', element: 'volume0', message: 'x'.repeat(5000) }, /message is 5000 characters long; at most 4096/);
   });
 
-  it('keeps error codes to the engine\'s form', () => {
-    const m = decode({ type: 'bus', msg: { type: 'error', source: 'volume0', message: 'x', code: '<script>' } });
-    expect(m).toEqual({ type: 'bus', msg: { type: 'error', source: 'volume0', message: 'x', code: 'ELEMENT_ERROR' } });
+  it('lets a host give only element error codes: the supervisor\'s own (HOST_DIED, ABORTED) become ELEMENT_ERROR', () => {
+    for (const code of ['<script>', 'ABORTED', 'HOST_DIED', 'BAD_STATE_TRANSITION']) {
+      const m = decode({ type: 'bus', msg: { type: 'error', source: 'volume0', message: 'x', code } });
+      expect(m).toEqual({ type: 'bus', msg: { type: 'error', source: 'volume0', message: 'x', code: 'ELEMENT_ERROR' } });
+    }
+    expect(decode({ type: 'bus', msg: { type: 'error', source: 'volume0', message: 'x', code: 'NOT_NEGOTIATED' } })).toMatchObject({ msg: { code: 'NOT_NEGOTIATED' } });
+  });
+
+  it('refuses a prepare failure blamed on an element of another process', () => {
+    refused({ type: 'prepare-failed', element: 'filesink0', message: 'x' }, /prepare-failed names "filesink0", which is no element of this host/);
+    expect(decode({ type: 'prepare-failed', element: 'the element host', message: 'x' })).toMatchObject({ element: 'the element host' });
+  });
+
+  it('takes only plain data in other bus messages: bounded, printable, no keys that shadow toString', () => {
+    const other = (msg: Record<string, unknown>): unknown => ({ type: 'bus', msg: { type: 'other', msg: { type: 'element', source: 'volume0', name: 'x', ...msg } } });
+    expect(decode(other({ data: { level: [-20.5, -18], ok: true, note: null } }))).toMatchObject({ msg: { msg: { data: { level: [-20.5, -18] } } } });
+    refused(other({ data: { toString: 1 } }), /bus.msg.msg.data has a key "toString"/);
+    refused(other({ data: { a: { b: { c: { d: { e: 1 } } } } } }), /nests deeper than 4 levels/);
+    refused(other({ data: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, i])) }), /has 65 entries; at most 64/);
+    refused({ type: 'bus', msg: { type: 'other', msg: { type: 'warning', source: 'hostile', message: 'x' } } }, /names "hostile", which is no element of this host/);
   });
 
   it('refuses to encode a message past the limit', () => {

@@ -248,6 +248,18 @@ describe.skipIf(!linux)('a crashing element host', () => {
     expect(openFds()).toBe(fds);
   }, 30_000);
 
+  it('a host that dies while another is still starting fails prepare(), naming it', async () => {
+    const fds = openFds();
+    const pipeline = build('fakesrc num-buffers=10 ! crashy name=early mode=exit-soon ! crashy name=slow mode=wait start-delay=800 ! fakesink', { isolation: { mode: 'grouped', isolate: ['early', 'slow'] } });
+    const e = await pipeline.prepare().then(() => null, (err: unknown) => err as ParallaxError);
+    expect(e?.code).toBe('HOST_DIED');
+    expect(e?.message).toMatch(/early \(element host pid \d+\) exited with code 9/);
+    expect(pipeline.state).toBe('suspended');
+    await pipeline.dispose();
+    for (let i = 0; i < 100 && (openFds() !== fds || zombieChildren().length > 0); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(openFds()).toBe(fds);
+  }, 30_000);
+
   it('garbage in the ring is refused and reported; the supervisor reads nothing out of bounds', async () => {
     const e = await crash('garbage-ring');
     expect(e.code).toBe('IPC_VIOLATION');
@@ -283,6 +295,43 @@ describe.skipIf(!linux)('restarting a crashed element host (opt-in)', () => {
     for (let i = 0; i < 100 && (openFds() !== fds || zombieChildren().length > 0); i++) await new Promise((r) => setTimeout(r, 10));
     expect(zombieChildren()).toEqual([]);
     expect(openFds()).toBe(fds);
+  }, 30_000);
+
+  it('restarts under load too: returns the dead host left in its ring are not taken for violations, and an EOS it took along is sent again', async () => {
+    // A source that runs free: the link is full and returns are pending when the host dies, and
+    // the source may have sent EOS before the new host is up.
+    const warnings: string[] = [];
+    const errors: string[] = [];
+    const pipeline = build('audiotestsrc num-buffers=300 samplesperbuffer=480 ! audio/x-raw,format=S16LE,rate=48000,channels=1 ! crashy mode=exit at-pts=500000000 ! fakesink', grouped({ max: 2, windowMs: 10_000 }));
+    pipeline.bus.on('warning', (m) => warnings.push(m.message));
+    pipeline.bus.on('error', (m) => errors.push(m.error.message));
+    await pipeline.run();
+    expect(errors).toEqual([]);
+    expect(warnings.some((w) => /restarting it \(restart 1 of at most 2/.test(w))).toBe(true);
+    await pipeline.dispose();
+  }, 30_000);
+
+  it('a restart while paused waits for resume()', async () => {
+    const pipeline = build('audiotestsrc is-live=true samplesperbuffer=480 ! audio/x-raw,format=S16LE,rate=48000,channels=1 ! crashy mode=wait ! fakesink', grouped({ max: 2, windowMs: 10_000 }));
+    const warnings: string[] = [];
+    pipeline.bus.on('warning', (m) => warnings.push(m.message));
+    const ran = pipeline.run().catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 300));
+    pipeline.pause();
+    const first = pipeline.hostPid('crashy0')!;
+    process.kill(first, 'SIGKILL');
+    for (let i = 0; i < 200 && pipeline.hostPid('crashy0') === first; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(warnings.some((w) => w.includes('restarting it'))).toBe(true);
+    expect(pipeline.stats().pads['crashy0:src']?.buffers ?? 0).toBe(0); // the new host has not started
+    await pipeline.activate();
+    const before = pipeline.stats().pads['audiotestsrc0:src']!.buffers;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(pipeline.stats().pads['crashy0:src']!.buffers).toBeGreaterThan(0);
+    expect(pipeline.stats().pads['audiotestsrc0:src']!.buffers).toBeGreaterThan(before);
+    await pipeline.suspend();
+    expect((await ran as { code?: string }).code).toBe('ABORTED');
+    await pipeline.dispose();
   }, 30_000);
 
   it('a crash loop stops the pipeline with the host\'s error', async () => {

@@ -19,6 +19,10 @@ const ENTRY = fileURLToPath(new URL('../../../workers/element-host.mjs', import.
 
 /** How long a stopping host may take before it is killed. */
 const STOP_TIMEOUT_MS = 3000;
+/** How long a property call waits for its answer. */
+const CALL_TIMEOUT_MS = 5000;
+/** How long an exit report waits for the host's last control messages (its socket's end). */
+const LAST_WORDS_MS = 50;
 /** Bytes of a host's stderr kept for the report when it dies. */
 const STDERR_TAIL = 2048;
 
@@ -49,6 +53,14 @@ export class ElementHostProcess {
   private readonly names: ReadonlySet<string>;
   private offExit: (() => void) | null = null;
   private offOutput: (() => void) | null = null;
+  /** The host said it is ready. */
+  isPrepared = false;
+  /** init went out: before that, the host takes no other message. */
+  private ready = false;
+  private controlClosed!: () => void;
+  private readonly controlGone = new Promise<void>((resolve) => (this.controlClosed = resolve));
+  /** Why the host ended, once it has (what onFailure got, or would have got while stopping). */
+  exitError: ParallaxError | null = null;
   pid = -1;
   /** Messages refused from this host. */
   violations = 0;
@@ -69,6 +81,19 @@ export class ElementHostProcess {
   /** Spawns the host and sends it `init` with the fds of its links (the caller keeps its own copies). */
   async start(linkFds: readonly number[], options: HostSpawnOptions): Promise<void> {
     const native = requireNative();
+    // Listen before the spawn: an exit or output event may come before its reply is handled.
+    const early: ChildExit[] = [];
+    this.offExit = this.helper.on('exit', (e) => {
+      if (this.pid < 0) early.push(e);
+      else if (e.pid === this.pid) this.onExit(e);
+    });
+    // A host's stdout and stderr are this process's, as a worker's are (fakesink dump=true
+    // prints there); the tail of stderr also goes into the report if the host dies.
+    this.offOutput = this.helper.on('output', (o) => {
+      if (o.pid !== this.pid) return;
+      if (o.stream === 2) this.stderr = (this.stderr + Buffer.from(o.bytes).toString()).slice(-STDERR_TAIL);
+      (o.stream === 1 ? process.stdout : process.stderr).write(o.bytes);
+    });
     const [mine, theirs] = native.socketPair();
     this.control = mine;
     try {
@@ -85,17 +110,15 @@ export class ElementHostProcess {
     } finally {
       closeFd(theirs);
     }
-    this.offExit = this.helper.on('exit', (e) => {
-      if (e.pid === this.pid) this.onExit(e);
-    });
-    // A host's stdout and stderr are this process's, as a worker's are (fakesink dump=true
-    // prints there); the tail of stderr also goes into the report if the host dies.
-    this.offOutput = this.helper.on('output', (o) => {
-      if (o.pid !== this.pid) return;
-      if (o.stream === 2) this.stderr = (this.stderr + Buffer.from(o.bytes).toString()).slice(-STDERR_TAIL);
-      (o.stream === 1 ? process.stdout : process.stderr).write(o.bytes);
-    });
+    const exitedEarly = early.find((e) => e.pid === this.pid);
+    if (exitedEarly !== undefined) return this.onExit(exitedEarly);
     native.sendFds(mine, linkFds, encodeMessage({ type: 'init', init: this.init }));
+    this.ready = true;
+  }
+
+  /** Whether the process has ended. */
+  get hasExited(): boolean {
+    return this.exited !== null;
   }
 
   whenPrepared(): Promise<void> {
@@ -103,7 +126,7 @@ export class ElementHostProcess {
   }
 
   send(m: ToHost): void {
-    if (this.exited !== null || this.control < 0) return;
+    if (this.exited !== null || !this.ready) return;
     try {
       requireNative().sendFds(this.control, [], encodeMessage(m));
     } catch {
@@ -113,10 +136,17 @@ export class ElementHostProcess {
 
   /** A property call; settles with ABORTED when the host dies or stops first. */
   call(m: { op: 'set-property'; element: string; property: string; value: import('../../exec/threads/protocol.js').WireValue } | { op: 'get-property'; element: string; property: string }, what: string): Promise<PropertyValue | null> {
-    if (this.exited !== null || this.stopping) return Promise.reject(new ParallaxError('ABORTED', `${what}: ${this.label} is ${this.exited !== null ? 'gone' : 'stopping'}`));
+    if (this.exited !== null || this.stopping || !this.ready) {
+      return Promise.reject(new ParallaxError('ABORTED', `${what}: ${this.label} is ${this.exited !== null ? 'gone' : this.stopping ? 'stopping' : 'not started yet'}`));
+    }
     const id = this.nextCall++;
     return new Promise((resolve, reject) => {
-      this.calls.set(id, { resolve, reject, what });
+      // A host busy in a tight loop, or hostile, may never answer: the call does not wait for ever.
+      const timer = setTimeout(() => {
+        this.calls.delete(id);
+        reject(new ParallaxError('ABORTED', `${what}: ${this.label} did not answer within ${CALL_TIMEOUT_MS} ms`));
+      }, CALL_TIMEOUT_MS);
+      this.calls.set(id, { resolve: (v) => (clearTimeout(timer), resolve(v)), reject: (e) => (clearTimeout(timer), reject(e)), what });
       this.send({ type: 'call', id, ...m });
     });
   }
@@ -136,6 +166,7 @@ export class ElementHostProcess {
     }
     switch (m.type) {
       case 'prepared':
+        this.isPrepared = true;
         this.preparedSettle.resolve();
         break;
       case 'prepare-failed':
@@ -159,18 +190,30 @@ export class ElementHostProcess {
       default:
         break;
     }
-    this.handlers.onMessage(m);
+    queueMicrotask(() => this.handlers.onMessage(m));
   }
 
   /** The control socket closed: the host is gone or going; its exit event has the details. */
   private lostControl(): void {
     this.channel?.close();
     this.channel = null;
+    this.controlClosed();
+    this.preparedSettle.reject(Object.assign(new ParallaxError('HOST_DIED', `${this.label} closed its control socket before it was ready`), { element: [...this.names][0] ?? '' }));
   }
 
   private onExit(e: ChildExit): void {
     if (this.exited !== null) return;
     this.exited = e;
+    // What the host said last (an element's error, say) comes first: its control socket ends
+    // right after the exit, so wait for that end — briefly, a crash report must not wait.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    void Promise.race([this.controlGone, new Promise<void>((resolve) => (timer = setTimeout(resolve, LAST_WORDS_MS)))]).then(() => {
+      clearTimeout(timer);
+      this.reportExit(e);
+    });
+  }
+
+  private reportExit(e: ChildExit): void {
     this.exitResolve();
     this.stoppedResolve?.();
     const how = e.signal !== null ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
@@ -178,12 +221,14 @@ export class ElementHostProcess {
     const error = new ParallaxError('HOST_DIED', `${this.label} ${how}${last ? `; it last wrote: ${last}` : ''}`);
     for (const call of this.calls.values()) call.reject(new ParallaxError('ABORTED', `${call.what}: ${this.label} ${how} before answering`));
     this.calls.clear();
+    this.exitError = error;
     this.preparedSettle.reject(Object.assign(error, { element: [...this.names][0] ?? '' }));
     if (!this.stopping) this.fail(error);
   }
 
+  /** Reported from a microtask: whatever the handlers (bus listeners) throw must not unwind into the helper's or the channel's native callback. */
   private fail(error: ParallaxError): void {
-    this.handlers.onFailure(error);
+    queueMicrotask(() => this.handlers.onFailure(error));
   }
 
   /** Stops the host's tasks and waits for it to exit; a host that does not, is killed. Never hangs. */

@@ -124,21 +124,44 @@ function stats(v: unknown, padOwners: ReadonlySet<string>): ThreadStats {
 /** Bus messages a host may post, all but errors as plain data; anything else is refused. */
 const OTHER_BUS_TYPES = new Set(['warning', 'info', 'element', 'property-notify', 'qos', 'latency']);
 
+/** Error codes a host may give its elements' errors; others become ELEMENT_ERROR (HOST_DIED, ABORTED… are the supervisor's to say). */
+const HOST_ERROR_CODES = new Set(['ELEMENT_ERROR', 'NOT_NEGOTIATED', 'IPC_VIOLATION', 'BAD_PROPERTY_VALUE']);
+
+/** Keys that would shadow what code calls on any object (String(x) calls toString). */
+const SHADOWING_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** Checks that `v` is plain JSON data a listener can print: bounded depth, size and text, no shadowing keys. */
+function plain(v: unknown, what: string, depth = 0): void {
+  if (v === null || typeof v === 'boolean') return;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) fail(`${what} is not a finite number`);
+    return;
+  }
+  if (typeof v === 'string') return void text(v, what);
+  if (depth >= 4) fail(`${what} nests deeper than 4 levels`);
+  const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(obj(v, what));
+  if (entries.length > 64) fail(`${what} has ${entries.length} entries; at most 64`);
+  for (const [k, x] of entries) {
+    if (!Array.isArray(v) && SHADOWING_KEYS.has(k)) fail(`${what} has a key "${k}"`);
+    plain(x, `${what}.${k}`, depth + 1);
+  }
+}
+
 function busMessage(v: unknown, elements: ReadonlySet<string>): WireBusMessage {
   const o = obj(v, 'bus.msg');
   if (o['type'] === 'error') {
     const source = text(o['source'], 'bus.msg.source', 256);
     if (!elements.has(source)) fail(`an error names "${source}", which is no element of this host`);
     const code = text(o['code'], 'bus.msg.code', 64);
-    return { type: 'error', source, message: text(o['message'], 'bus.msg.message'), code: /^[A-Z_]+$/.test(code) ? code : 'ELEMENT_ERROR' };
+    return { type: 'error', source, message: text(o['message'], 'bus.msg.message'), code: HOST_ERROR_CODES.has(code) ? code : 'ELEMENT_ERROR' };
   }
   if (o['type'] !== 'other') fail(`bus.msg.type is ${JSON.stringify(o['type'])}`);
   const inner = obj(o['msg'], 'bus.msg.msg');
   const type = text(inner['type'], 'bus.msg.msg.type', 32);
   if (!OTHER_BUS_TYPES.has(type)) fail(`a host may not post bus messages of type "${type}"`);
   const source = text(inner['source'], 'bus.msg.msg.source', 256);
-  if (!elements.has(source) && !source.startsWith('host')) fail(`a bus message names "${source}", which is no element of this host`);
-  for (const [k, val] of Object.entries(inner)) if (typeof val === 'string') text(val, `bus.msg.msg.${k}`);
+  if (!elements.has(source) && source !== 'host') fail(`a bus message names "${source}", which is no element of this host`);
+  plain(inner, 'bus.msg.msg');
   return { type: 'other', msg: inner };
 }
 
@@ -158,8 +181,11 @@ export function decodeFromHost(bytes: Uint8Array, truncated: boolean, elements: 
   switch (m['type']) {
     case 'prepared':
       return { type: 'prepared' };
-    case 'prepare-failed':
-      return { type: 'prepare-failed', element: text(m['element'], 'element', 256), message: text(m['message'], 'message') };
+    case 'prepare-failed': {
+      const element = text(m['element'], 'element', 256);
+      if (!elements.has(element) && element !== 'the element host') fail(`prepare-failed names "${element}", which is no element of this host`);
+      return { type: 'prepare-failed', element, message: text(m['message'], 'message') };
+    }
     case 'bus':
       return { type: 'bus', msg: busMessage(m['msg'], elements) };
     case 'eos': {

@@ -109,7 +109,7 @@ class Host {
 
   async prepare(): Promise<void> {
     const init = this.init;
-    let current = init.name;
+    let current = 'the element host';
     const working = (name: string): void => void (current = name);
     const violation = (element: string) => (message: string): void => this.context.post({
       type: 'error', source: element, error: Object.assign(new Error(message), { code: 'IPC_VIOLATION' }),
@@ -117,7 +117,7 @@ class Host {
     try {
       const graph = await buildGraph(init, this.context, init.name, working);
       this.graph = graph;
-      current = init.name;
+      current = 'the element host';
       for (const out of init.outputs) {
         const from = graph.pad(out.pad);
         const bridge = new ProcessBridgeSink(`${out.label}>`, this.endpoint(out), { mayBlock: out.mayBlock, spin: init.spin, label: out.label, onViolation: violation(from.element.name) });
@@ -137,11 +137,11 @@ class Host {
         this.sources.push(bridge);
       }
       applyCaps(graph, init.caps, working);
-      current = init.name;
+      current = 'the element host';
       // Every module is loaded: from here on the host opens no file, socket or program.
       if (init.lockdown) requireNative().sandboxLockdown();
       for (const el of [...graph.elements, ...this.bridges]) {
-        current = el.name;
+        current = graph.elements.includes(el) ? el.name : 'the element host';
         el.state = 'idle';
         await el.start();
       }

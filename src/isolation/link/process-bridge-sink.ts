@@ -71,6 +71,8 @@ export class ProcessBridgeSink extends Element {
   private ownAllocator: MemfdAllocator | null = null;
   private unblocked = false;
   private broken = false;
+  /** The consumer died and every token was reclaimed (reclaimAll). */
+  private consumerLost = false;
   private blocked: Blocked = Blocked.ROOM;
   private violationCount = 0;
 
@@ -122,13 +124,15 @@ export class ProcessBridgeSink extends Element {
 
   /** Releases every buffer the consumer holds: the consumer is gone. Returns how many. */
   reclaimAll(): number {
+    // Returns the dead consumer left in the ring name tokens released here: never read them.
+    this.consumerLost = true;
     for (const item of this.pending.splice(0)) item.buf.release();
     return this.tokens.reclaimAll();
   }
 
   /** Takes the tokens the consumer gave back, releasing their buffers. Returns how many. */
   collectReturns(): number {
-    if (this.broken) return 0;
+    if (this.broken || this.consumerLost) return 0;
     try {
       return this.ring.takeReturns(this.giveBack);
     } catch (e) {
@@ -178,6 +182,7 @@ export class ProcessBridgeSink extends Element {
    */
   private offer(kind: number, buf: Buffer, length: number): boolean {
     const ring = this.ring;
+    if (this.consumerLost) return false;
     ring.takeReturns(this.giveBack);
     if (this.tokens.full) {
       this.blocked = Blocked.TOKENS;
