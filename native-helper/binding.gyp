@@ -14,6 +14,7 @@
         "addon/futex.c",
         "addon/fdpass.c",
         "addon/channel.c",
+        "addon/unix.c",
         "addon/fd.c",
         "addon/lockdown.c",
         "addon/sandbox_status.c",

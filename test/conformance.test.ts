@@ -20,12 +20,17 @@ beforeAll(async () => {
   }
 }, 60_000);
 
+const socketDir = mkdtempSync(join(tmpdir(), 'pxconf-'));
+
 /** Elements that need a resource before they can start. */
 function configure(el: Element): void {
   if (el.factory === 'filesrc') el.set('location', fileURLToPath(import.meta.url));
   if (el.factory === 'filesink') el.set('location', '/dev/null');
   if (el.factory === 'parallel') el.set('module', 'examples/06-parallel/invert.mjs');
   if (kernels[el.factory] !== undefined) el.set('module', kernels[el.factory]);
+  // No peer here: ipcsink ends at EOS without a consumer, ipcsrc stops while it still waits for one.
+  if (el.factory === 'ipcsink' || el.factory === 'ipcsrc') el.set('path', join(socketDir, `${el.name}.sock`));
+  if (el.factory === 'ipcsink') el.set('wait-for-connection', false);
 }
 
 describe.each(entries.map((e) => [e.factory, e] as const))('%s', (factory, entry) => {

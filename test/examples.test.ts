@@ -12,6 +12,7 @@ const expected: Record<string, RegExp> = {
   '05-errors': /\[UNKNOWN_PROPERTY\][\s\S]*\[LAUNCH_SYNTAX\][\s\S]*\[NOT_NEGOTIATED\]/,
   '06-parallel': /^64 buffers inverted in order: true, bytes copied: 0$/m,
   '07-wasm-element': /^64 buffers through threshold: true, mode: shared, bytes copied: 0$/m,
+  '08-ipc-two-processes': /^received 204800 bytes from the other process, identical: true$/m,
 };
 
 describe('examples', () => {

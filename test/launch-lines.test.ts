@@ -17,11 +17,20 @@ beforeAll(async () => {
   }
 }, 60_000);
 
+// Elements that meet another pipeline (ipcsink and ipcsrc) run with their partner's example
+// alongside, here in the same process: the two lines name the same socket path.
+const PEERS: Record<string, string> = { ipcsink: 'ipcsrc', ipcsrc: 'ipcsink' };
+
 describe('every element example runs', () => {
-  it.each(registry.list().map((e) => [e.factory, e.elementClass.metadata.example] as const))('%s: %s', async (_f, example) => {
+  it.each(registry.list().map((e) => [e.factory, e.elementClass.metadata.example] as const))('%s: %s', async (factory, example) => {
     const line = example.replace(/\/tmp\//g, `${dir}/`);
     const p = launch(line, { registry });
     const running = p.run();
+    const peer = PEERS[factory];
+    if (peer !== undefined) {
+      const peerLine = registry.get(peer)!.elementClass.metadata.example.replace(/\/tmp\//g, `${dir}/`);
+      await expect(launch(peerLine, { registry }).run()).resolves.toBeUndefined();
+    }
     for (const el of p.elements as (Element & { endOfStream?: () => void; push?: (d: Uint8Array) => unknown; pull?: () => Promise<{ release(): void } | null> })[]) {
       if (el.factory === 'appsrc') {
         el.push!(new Uint8Array([1, 2, 3]));

@@ -51,6 +51,10 @@ napi_value send_fds_js(napi_env env, napi_callback_info info);       /* fdpass.c
 napi_value recv_fds_js(napi_env env, napi_callback_info info);       /* fdpass.c */
 napi_value memfd_seals_js(napi_env env, napi_callback_info info);    /* fdpass.c */
 napi_value open_channel_js(napi_env env, napi_callback_info info);   /* channel.c */
+napi_value unix_listen_js(napi_env env, napi_callback_info info);    /* unix.c */
+napi_value unix_accept_js(napi_env env, napi_callback_info info);    /* unix.c */
+napi_value unix_connect_js(napi_env env, napi_callback_info info);   /* unix.c */
+napi_value watch_accept_js(napi_env env, napi_callback_info info);   /* unix.c */
 napi_value close_fd_js(napi_env env, napi_callback_info info);       /* fd.c */
 napi_value fd_size_js(napi_env env, napi_callback_info info);        /* fd.c */
 napi_value sandbox_lockdown_js(napi_env env, napi_callback_info info); /* lockdown.c (../helper/seccomp.c) */

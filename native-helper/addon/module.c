@@ -13,6 +13,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"closeFd", close_fd_js},         {"fdSize", fd_size_js},
     {"sandboxLockdown", sandbox_lockdown_js}, {"sandboxStatus", sandbox_status_js},
     {"memfdSeals", memfd_seals_js},
+    {"unixListen", unix_listen_js}, {"unixAccept", unix_accept_js}, {"unixConnect", unix_connect_js}, {"watchAccept", watch_accept_js},
   };
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
     napi_value fn;

@@ -11,6 +11,8 @@ export { FileSrc } from './io/filesrc.js';
 export { FileSink } from './io/filesink.js';
 export { AppSrc } from './app/appsrc.js';
 export { AppSink } from './app/appsink.js';
+export { IpcSink } from './ipc/ipcsink.js';
+export { IpcSrc } from './ipc/ipcsrc.js';
 export { Parallel } from './compute/parallel.js';
 export { WasmTransform } from './wasm/wasmtransform.js';
 export { WasmSrc } from './wasm/wasmsrc.js';

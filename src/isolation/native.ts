@@ -54,6 +54,14 @@ export interface NativeChannel {
   unref(): void;
 }
 
+/** A watcher from {@link NativeHelper.watchAccept}. */
+export interface NativeAcceptWatch {
+  /** Stops accepting; connections accepted but not yet delivered are closed. Idempotent. */
+  close(): void;
+  ref(): void;
+  unref(): void;
+}
+
 /**
  * The addon's exports. Errors: a failing syscall throws an Error with `code` ('EPERM'…), `errno`
  * and `syscall`; a bad argument throws a TypeError or RangeError whose message names the call.
@@ -94,6 +102,22 @@ export interface NativeHelper {
     onClose: (errno: number) => void,
     maxBytes?: number,
   ): NativeChannel;
+  /**
+   * A listening AF_UNIX SOCK_SEQPACKET socket at `path` (close-on-exec, non-blocking). A socket
+   * file nobody listens on is replaced; anything else there fails with EADDRINUSE. A path over
+   * 107 bytes is a RangeError.
+   */
+  unixListen(path: string): number;
+  /** One connection (close-on-exec); with `nonBlocking`, null when none waits. */
+  unixAccept(listenFd: number, nonBlocking?: boolean): number | null;
+  /** A connected SEQPACKET socket; ENOENT, ECONNREFUSED, EAGAIN (backlog full) throw with that `code`. */
+  unixConnect(path: string): number;
+  /**
+   * Accepts on a native thread and calls `onConnection(fd)` on this thread for each connection
+   * (the fd is the callback's), or `onError(errno)` once when accepting cannot go on. Nothing is
+   * called after `close()`. Keeps the event loop alive unless `unref()`ed.
+   */
+  watchAccept(listenFd: number, onConnection: (fd: number) => void, onError: (errno: number) => void): NativeAcceptWatch;
   /**
    * The second seccomp stage of an element host (native-helper/README.md): from now on this
    * process opens no file, socket or program, and signals only itself. Irreversible.

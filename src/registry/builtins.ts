@@ -10,6 +10,8 @@ import { FileSrc } from '../elements/io/filesrc.js';
 import { FileSink } from '../elements/io/filesink.js';
 import { AppSrc } from '../elements/app/appsrc.js';
 import { AppSink } from '../elements/app/appsink.js';
+import { IpcSink } from '../elements/ipc/ipcsink.js';
+import { IpcSrc } from '../elements/ipc/ipcsrc.js';
 import { Parallel } from '../elements/compute/parallel.js';
 import { WasmTransform } from '../elements/wasm/wasmtransform.js';
 import { WasmSrc } from '../elements/wasm/wasmsrc.js';
@@ -42,6 +44,8 @@ export const BUILTIN_ELEMENTS: readonly (readonly [ElementClass, string])[] = [
   [FileSink, '../elements/io/filesink.js'],
   [AppSrc, '../elements/app/appsrc.js'],
   [AppSink, '../elements/app/appsink.js'],
+  [IpcSink, '../elements/ipc/ipcsink.js'],
+  [IpcSrc, '../elements/ipc/ipcsrc.js'],
   [Parallel, '../elements/compute/parallel.js'],
   [WasmTransform, '../elements/wasm/wasmtransform.js'],
   [WasmSrc, '../elements/wasm/wasmsrc.js'],
