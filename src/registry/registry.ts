@@ -42,6 +42,8 @@ export interface Plugin {
  * Built-in elements are registered by `builtins.ts`; users register their own classes, or load a
  * plugin module with `loadPlugin`.
  */
+const PROPERTY_TYPES: readonly string[] = ['int', 'uint64', 'double', 'bool', 'string', 'enum', 'caps', 'fraction'];
+
 export class Registry {
   private readonly entries = new Map<string, RegistryEntry>();
   private readonly uris = new Map<string, UriHandler>();
@@ -52,6 +54,12 @@ export class Registry {
     const factory = elementClass.metadata.factory;
     if (!/^[A-Za-z_][A-Za-z0-9_+-]*$/.test(factory)) {
       throw new ParallaxError('PLUGIN_ERROR', `invalid factory name "${factory}": use letters, digits, _, + and -`);
+    }
+    // A property of a type the engine does not know would take every value as undefined.
+    for (const [name, spec] of Object.entries(elementClass.metadata.properties)) {
+      if (!PROPERTY_TYPES.includes(spec.type)) {
+        throw new ParallaxError('PLUGIN_ERROR', `element "${factory}" declares property "${name}" of type "${String(spec.type)}"; the types are ${PROPERTY_TYPES.join(', ')}`);
+      }
     }
     const existing = this.entries.get(factory);
     if (existing !== undefined && existing.elementClass !== elementClass) {

@@ -33,6 +33,13 @@ describe('registry', () => {
     expect(() => r.register(Bad)).toThrow(/invalid factory name/);
   });
 
+  it('refuses a property of a type the engine does not know, naming it', () => {
+    class Wide extends TestVolume {
+      static override readonly metadata = { ...TestVolume.metadata, factory: 'wide', properties: { at: { type: 'int64', default: -1, description: 'x' } } } as unknown as typeof TestVolume.metadata;
+    }
+    expect(() => new Registry().register(Wide)).toThrow('element "wide" declares property "at" of type "int64"; the types are int, uint64, double, bool, string, enum, caps, fraction');
+  });
+
   it('names unknown elements with a hint', () => {
     const r = createDefaultRegistry();
     let e: unknown;
