@@ -12,6 +12,8 @@ export { FileSink } from './io/filesink.js';
 export { AppSrc } from './app/appsrc.js';
 export { AppSink } from './app/appsink.js';
 export { IpcSink } from './ipc/ipcsink.js';
+export { WavParse } from './formats/wav/wavparse.js';
+export { WavEnc } from './formats/wav/wavenc.js';
 export { IpcSrc } from './ipc/ipcsrc.js';
 export { Parallel } from './compute/parallel.js';
 export { WasmTransform } from './wasm/wasmtransform.js';

@@ -11,6 +11,8 @@ import { FileSink } from '../elements/io/filesink.js';
 import { AppSrc } from '../elements/app/appsrc.js';
 import { AppSink } from '../elements/app/appsink.js';
 import { IpcSink } from '../elements/ipc/ipcsink.js';
+import { WavParse } from '../elements/formats/wav/wavparse.js';
+import { WavEnc } from '../elements/formats/wav/wavenc.js';
 import { IpcSrc } from '../elements/ipc/ipcsrc.js';
 import { Parallel } from '../elements/compute/parallel.js';
 import { WasmTransform } from '../elements/wasm/wasmtransform.js';
@@ -45,6 +47,8 @@ export const BUILTIN_ELEMENTS: readonly (readonly [ElementClass, string])[] = [
   [AppSrc, '../elements/app/appsrc.js'],
   [AppSink, '../elements/app/appsink.js'],
   [IpcSink, '../elements/ipc/ipcsink.js'],
+  [WavParse, '../elements/formats/wav/wavparse.js'],
+  [WavEnc, '../elements/formats/wav/wavenc.js'],
   [IpcSrc, '../elements/ipc/ipcsrc.js'],
   [Parallel, '../elements/compute/parallel.js'],
   [WasmTransform, '../elements/wasm/wasmtransform.js'],

@@ -14,20 +14,20 @@ async function prepareError(desc: string): Promise<ParallaxError> {
 
 describe('global caps negotiation', () => {
   it('names the link and the field that cannot agree', async () => {
-    const err = await prepareError('audiosrc format=F64LE ! anyvolume ! wavenc');
+    const err = await prepareError('audiosrc format=F64LE ! anyvolume ! pcmsink');
     expect(err.code).toBe('NOT_NEGOTIATED');
-    expect(err.message.split('\n')[0]).toBe('cannot link anyvolume0:src to wavenc0:sink: format F64LE not in {S16LE, F32LE}');
+    expect(err.message.split('\n')[0]).toBe('cannot link anyvolume0:src to pcmsink0:sink: format F64LE not in {S16LE, F32LE}');
     expect(err.message).toContain('anyvolume0:src offers: audio/x-raw');
-    expect(err.message).toContain('wavenc0:sink accepts: audio/x-raw');
+    expect(err.message).toContain('pcmsink0:sink accepts: audio/x-raw');
   });
 
   it('blames the capsfilter link where the conflict is', async () => {
-    const err = await prepareError('audiosrc ! anyvolume ! audio/x-raw,channels=4 ! wavenc');
-    expect(err.message.split('\n')[0]).toBe('cannot link capsfilter0:src to wavenc0:sink: channels 4 not in [1, 2]');
+    const err = await prepareError('audiosrc ! anyvolume ! audio/x-raw,channels=4 ! pcmsink');
+    expect(err.message.split('\n')[0]).toBe('cannot link capsfilter0:src to pcmsink0:sink: channels 4 not in [1, 2]');
   });
 
   it('lets downstream choose the format and fixates upstream', async () => {
-    const p = launch('audiosrc ! anyvolume ! audio/x-raw,rate=44100 ! wavenc', { registry });
+    const p = launch('audiosrc ! anyvolume ! audio/x-raw,rate=44100 ! pcmsink', { registry });
     await p.prepare();
     const caps = p.get('anyvolume0')!.pad('src')!.caps!;
     expect(caps.isFixed()).toBe(true);
@@ -36,7 +36,7 @@ describe('global caps negotiation', () => {
   });
 
   it('sends the negotiated caps in-band before the first buffer', async () => {
-    const p = launch('audiosrc format=F32LE ! anyvolume ! wavenc name=out', { registry });
+    const p = launch('audiosrc format=F32LE ! anyvolume ! pcmsink name=out', { registry });
     await p.run();
     const sink = p.get('out') as TestWavEnc;
     expect(sink.rendered).toBe(4);
@@ -54,7 +54,7 @@ describe('global caps negotiation', () => {
   });
 
   it('explains a caps filter that asks for another media type', async () => {
-    const err = await prepareError('audiosrc ! video/x-raw ! wavenc');
-    expect(err.message.split('\n')[0]).toBe('cannot link capsfilter0:src to wavenc0:sink: media type video/x-raw != audio/x-raw');
+    const err = await prepareError('audiosrc ! video/x-raw ! pcmsink');
+    expect(err.message.split('\n')[0]).toBe('cannot link capsfilter0:src to pcmsink0:sink: media type video/x-raw != audio/x-raw');
   });
 });

@@ -1,5 +1,5 @@
 // Small audio-shaped elements for negotiation tests: their caps mirror GStreamer's audiotestsrc,
-// volume and wavenc, so the error messages read like the real thing.
+// volume and a PCM sink, so the error messages read like the real thing.
 import { Buffer, FlowResult, Sink, Source, Transform, createDefaultRegistry, parseCaps, type Caps, type ElementMetadata, type Pad, type Registry } from '../../src/index.js';
 
 const RAW = 'audio/x-raw, format=(string){ S16LE, F32LE, F64LE }, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 8 ]';
@@ -48,7 +48,7 @@ export class TestVolume extends Transform {
 
 export class TestWavEnc extends Sink {
   static readonly metadata: ElementMetadata = {
-    factory: 'wavenc', classification: 'Codec/Muxer/Audio', description: 'test wav sink', example: 'audiosrc ! wavenc',
+    factory: 'pcmsink', classification: 'Codec/Muxer/Audio', description: 'test PCM sink (S16LE or F32LE, mono or stereo)', example: 'audiosrc ! pcmsink',
     padTemplates: [{ name: 'sink', direction: 'sink', presence: 'always', caps: 'audio/x-raw, format=(string){ S16LE, F32LE }, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2 ]' }],
     properties: {}, affinity: 'async', rtSafe: false,
   };

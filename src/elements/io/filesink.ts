@@ -1,9 +1,11 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { ParallaxError } from '../../errors.js';
 import type { Buffer } from '../../element/buffer.js';
+import type { Event } from '../../element/event.js';
 import { SINK_PROPERTIES, Sink } from '../../element/base/sink.js';
 import { FlowResult } from '../../element/flow.js';
 import type { ElementMetadata } from '../../element/metadata.js';
+import type { Pad } from '../../element/pad.js';
 
 /**
  * `fakesrc num-buffers=16 sizetype=fixed sizemax=64 filltype=pattern ! filesink location=/dev/null`
@@ -15,6 +17,11 @@ import type { ElementMetadata } from '../../element/metadata.js';
  * Writes are asynchronous straight from the buffer's slot (no copy); the Sink base class keeps
  * them in order and makes upstream wait while one is in flight. The file is closed at EOS, once
  * every write has finished, so the pipeline's `eos` message means the data is in the file.
+ *
+ * A segment in bytes (GStreamer's SEGMENT of format BYTES) moves where the next buffer is written
+ * to its `start`: this is how wavenc rewrites its header at EOS. Writes stay plain appends to the
+ * current position (pipes and devices work) until a segment asks for another position; with
+ * `append=true` such a segment is ignored with a warning, since the OS writes at the end anyway.
  */
 export class FileSink extends Sink {
   static readonly metadata: ElementMetadata = {
@@ -33,12 +40,18 @@ export class FileSink extends Sink {
   };
 
   private file: FileHandle | null = null;
-  /** Where the next write goes, for messages. */
-  private written = 0;
+  /** Where the next write goes. */
+  private position = 0;
+  /** Byte position asked for by a bytes segment, taken by the next render. */
+  private seekTo: number | null = null;
+  /** Writes name their position once a segment has moved it (plain writes until then). */
+  private positional = false;
 
   override async start(): Promise<void> {
     await super.start();
-    this.written = 0;
+    this.position = 0;
+    this.seekTo = null;
+    this.positional = false;
     const location = this.get('location');
     if (typeof location !== 'string' || location === '') {
       throw new ParallaxError('ELEMENT_ERROR', `${this.name}: no file to write: the "location" property is not set`);
@@ -54,20 +67,35 @@ export class FileSink extends Sink {
   protected async render(buf: Buffer): Promise<FlowResult> {
     const file = this.file;
     if (file === null) return FlowResult.FLUSHING;
+    if (this.seekTo !== null) {
+      if (this.seekTo !== this.position) this.positional = true;
+      this.position = this.seekTo;
+      this.seekTo = null;
+    }
     const data = buf.data;
+    const at = this.position;
     let done = 0;
     try {
       while (done < data.byteLength) {
-        const { bytesWritten } = await file.write(data, done, data.byteLength - done);
+        const { bytesWritten } = await file.write(data, done, data.byteLength - done, this.positional ? at + done : null);
         if (bytesWritten <= 0) throw new Error('the file accepted no bytes');
         done += bytesWritten;
       }
     } catch (e) {
       if (this.file === null) return FlowResult.FLUSHING;
-      return this.error(`writing to "${this.str('location')}" at byte ${this.written + done} failed: ${e instanceof Error ? e.message : String(e)}`, e);
+      return this.error(`writing to "${this.str('location')}" at byte ${at + done} failed: ${e instanceof Error ? e.message : String(e)}`, e);
     }
-    this.written += done;
+    this.position = at + done;
     return FlowResult.OK;
+  }
+
+  /** A bytes segment: the next buffer goes to its `start`. Applied in render, after writes in flight. */
+  override sinkEvent(pad: Pad, ev: Event): boolean {
+    if (ev.type === 'segment' && ev.segment.format === 'bytes') {
+      if (!this.bool('append')) this.seekTo = ev.segment.start;
+      else if (ev.segment.start !== this.position) this.warning(`ignored a bytes segment to byte ${ev.segment.start}: append=true always writes at the end`);
+    }
+    return super.sinkEvent(pad, ev);
   }
 
   protected override async onEos(): Promise<void> {
