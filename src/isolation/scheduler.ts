@@ -24,7 +24,6 @@ import { moduleOf } from '../registry/registry.js';
 import type { TaskDriver } from '../exec/streaming-task.js';
 import { IsolationHelper, sandboxPolicyFor, type SandboxLimits, type SandboxPolicy } from './helper-client.js';
 import { ElementHostProcess, denoDir } from './host/host-process.js';
-import { existsSync } from 'node:fs';
 import type { HostInit, HostLinkEnd } from './host/protocol.js';
 import { createProcessLink, type ProcessLink } from './link/create.js';
 import { linkRegionBytes } from './link/cross-ring.js';
@@ -175,7 +174,6 @@ export class ProcessScheduler {
     for (const el of elements) add(moduleOf(el.constructor as ElementClass));
     for (const p of this.options.plugins) add(p.startsWith('file:') ? p : undefined);
     const deno = denoDir();
-    if (deno !== null && existsSync(deno)) dirs.add(deno);
     // Deno's V8 reserves more address space than 4 GiB at start-up: no default limit there.
     const limits = deno !== null ? { addressSpaceBytes: null, ...this.options.limits } : this.options.limits;
     return sandboxPolicyFor([...dirs], { limits });

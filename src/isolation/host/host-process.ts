@@ -100,7 +100,7 @@ export class ElementHostProcess {
       this.channel = native.openChannel(mine, (bytes, fds, truncated) => this.receive(bytes, fds, truncated), () => this.lostControl(), MAX_CONTROL_BYTES);
       // Referenced: a live host keeps the supervisor's event loop running, as a worker does.
       const argv = [process.execPath, ...runtimeArgs(), ENTRY];
-      const env = { ...runtimeEnv(), ...options.env };
+      const env = { ...runtimeEnv(options.sandbox !== null), ...options.env };
       try {
         const { pid } = await this.helper.spawn({ argv, env, fds: [theirs], sandbox: options.sandbox });
         this.pid = pid;
@@ -288,12 +288,15 @@ function namespacesMissing(e: unknown): IsolationUnavailableError | null {
 }
 
 /**
- * What the runtime needs in a host's environment, which is otherwise empty. Deno resolves npm
- * packages through its cache directory, which the sandbox lets it read (see denoDir()).
+ * What the runtime needs in a host's environment, which is otherwise empty. Deno refuses to start
+ * without a cache directory; a sandboxed host gets one that does not exist in its sandbox, so it
+ * runs without caches rather than share the supervisor's (whose SQLite databases the supervisor
+ * may hold locked: a host waiting on them was seen to hang for more than 30 s).
  */
-function runtimeEnv(): Record<string, string> {
+function runtimeEnv(sandboxed: boolean): Record<string, string> {
   const dir = denoDir();
-  return dir === null ? {} : { DENO_DIR: dir, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
+  if (dir === null) return {};
+  return { DENO_DIR: sandboxed ? '/parallax-host-has-no-deno-cache' : dir, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
 }
 
 /** Deno's cache directory when this runtime is Deno, else null. */
