@@ -126,4 +126,31 @@ describe('filesink', () => {
     }
     expect(got).toEqual(want);
   });
+
+  it.skipIf(process.platform === 'win32')('on a pipe, a segment that goes back is dropped with a warning: wavenc\'s stream stays whole', async () => {
+    const { spawn, spawnSync } = await import('node:child_process');
+    const { launch } = await import('../../src/index.js');
+    const fifo = join(dir, 'out.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('cat', [fifo]);
+    const chunks: globalThis.Buffer[] = [];
+    reader.stdout.on('data', (c: globalThis.Buffer) => chunks.push(c));
+    const closed = new Promise((r) => reader.on('close', r));
+    const line = 'audiotestsrc num-buffers=3 samplesperbuffer=100 ! audio/x-raw,format=S16LE,rate=8000,channels=1 ! wavenc';
+    const p = launch(`${line} ! filesink location=${fifo}`);
+    const warnings: string[] = [];
+    p.bus.on('warning', (m) => warnings.push(m.message));
+    await p.run();
+    await closed;
+    const piped = globalThis.Buffer.concat(chunks);
+    expect(warnings.some((w) => w.includes('cannot go back to byte 0') && w.includes('not a regular file'))).toBe(true);
+    const file = join(dir, 'out.wav');
+    await launch(`${line} ! filesink location=${file}`).run();
+    const written = await readFile(file);
+    // Same length: nothing appended; the pipe keeps the first header's "until the end" sizes.
+    expect(piped.byteLength).toBe(written.byteLength);
+    expect(piped.readUInt32LE(4)).toBe(0xffffffff);
+    expect(written.readUInt32LE(4)).toBe(written.byteLength - 8);
+    expect(piped.subarray(44).equals(written.subarray(44))).toBe(true);
+  });
 });

@@ -22,6 +22,7 @@ import type { Pad } from '../../element/pad.js';
  * to its `start`: this is how wavenc rewrites its header at EOS. Writes stay plain appends to the
  * current position (pipes and devices work) until a segment asks for another position; with
  * `append=true` such a segment is ignored with a warning, since the OS writes at the end anyway.
+ * A pipe or terminal cannot go back: the buffers of such a segment are dropped, with a warning.
  */
 export class FileSink extends Sink {
   static readonly metadata: ElementMetadata = {
@@ -46,6 +47,10 @@ export class FileSink extends Sink {
   private seekTo: number | null = null;
   /** Writes name their position once a segment has moved it (plain writes until then). */
   private positional = false;
+  /** A regular file or block device; a pipe, socket or terminal cannot go back. */
+  private seekable = true;
+  /** A segment asked a pipe to go back: its buffers are dropped until the next segment. */
+  private skipping = false;
 
   override async start(): Promise<void> {
     await super.start();
@@ -58,6 +63,8 @@ export class FileSink extends Sink {
     }
     try {
       this.file = await open(location, this.bool('append') ? 'a' : 'w');
+      const st = await this.file.stat();
+      this.seekable = st.isFile() || st.isBlockDevice();
     } catch (e) {
       throw new ParallaxError('ELEMENT_ERROR', `${this.name}: cannot open "${location}" for writing: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
@@ -68,10 +75,20 @@ export class FileSink extends Sink {
     const file = this.file;
     if (file === null) return FlowResult.FLUSHING;
     if (this.seekTo !== null) {
-      if (this.seekTo !== this.position) this.positional = true;
-      this.position = this.seekTo;
+      const to = this.seekTo;
       this.seekTo = null;
+      this.skipping = false;
+      if (to !== this.position && !this.seekable) {
+        // What was written stays valid (wavenc's first header says "until the end"); only the
+        // rewrite is lost. GStreamer's filesink behaves the same on a pipe.
+        this.skipping = true;
+        this.warning(`cannot go back to byte ${to} in "${this.str('location')}" (not a regular file): the data meant for there is dropped`);
+      } else {
+        if (to !== this.position) this.positional = true;
+        this.position = to;
+      }
     }
+    if (this.skipping) return FlowResult.OK;
     const data = buf.data;
     const at = this.position;
     let done = 0;
