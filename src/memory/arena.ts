@@ -251,17 +251,25 @@ export class Arena {
     }
   }
 
-  /** Pools, slots and free slots over every pool published, read from their bitmaps now. Any thread. */
+  /**
+   * Pools, slots and free slots over every pool published, read from their bitmaps now. Any
+   * thread; a pool still being created elsewhere is not counted yet.
+   */
   poolStats(): { pools: number; slots: number; freeSlots: number } {
     let slots = 0;
     let freeSlots = 0;
+    let pools = 0;
     const n = this.poolCount;
     for (let id = 0; id < n; id++) {
+      // A number is taken before its pool is published: another thread may be laying it out now.
+      // SYNC POINT with createPool's store of `ready`.
+      if (this.pools[id] === undefined && Atomics.load(this.words, DIRECTORY + id * 4 + 3) !== 1) continue;
       const pool = this.pool(id);
+      pools++;
       slots += pool.slotCount;
       freeSlots += pool.freeCount;
     }
-    return { pools: n, slots, freeSlots };
+    return { pools, slots, freeSlots };
   }
 
   /** Pools published so far, by any thread. */

@@ -264,4 +264,14 @@ describe('large arenas', () => {
     pool.unref(slot);
     expect(pool.freeCount).toBe(4);
   });
+
+  it('poolStats skips a pool whose number is taken but which another thread has not published yet', () => {
+    const arena = Arena.create(4 * 1024 * 1024, 'sab');
+    arena.createPool(256, 8);
+    // What createPool looks like halfway on another thread: the count taken (word 3), the
+    // directory entry (words 16 + 4 * id) not yet marked ready.
+    Atomics.add(new Int32Array(arena.buffer), 3, 1);
+    expect(arena.poolCount).toBe(2);
+    expect(arena.poolStats()).toEqual({ pools: 1, slots: 8, freeSlots: 8 });
+  });
 });
