@@ -51,6 +51,7 @@ export { loadNative, IsolationUnavailableError, type NativeHelper, type NativeLo
 export * as processLink from './isolation/link/index.js';
 export { MemfdAllocator, ProcessBridgeSink, ProcessBridgeSource, createProcessLink, type LinkEndpoint, type ProcessLink, type ProcessBridgeOptions } from './isolation/link/index.js';
 export { pipelineMetrics } from './metrics/prometheus.js';
+export * from './typed/index.js';
 export { serveMetrics, type ServeMetricsOptions, type MetricsServer } from './metrics/serve.js';
 
 /** Builds a pipeline from a gst-launch style string, with the default registry unless given one. */

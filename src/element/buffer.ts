@@ -38,6 +38,13 @@ export class Buffer {
   private view: Uint8Array | undefined;
   private released = false;
   private watched = false;
+  /**
+   * A batch of JavaScript values carried by reference beside an empty payload: how typed
+   * pipelines (src/typed/) move objects through the engine without encoding them. Handles made by
+   * `clone()` and `makeWritable()` share it. It belongs to this thread: a value batch cannot cross
+   * to a data thread or another process (the bridges refuse it).
+   */
+  values: readonly unknown[] | undefined = undefined;
 
   constructor(readonly pool: SlotPool, readonly slot: number) {
     const base = pool.headerOffset(slot);
@@ -125,7 +132,9 @@ export class Buffer {
   clone(): Buffer {
     this.assertLive('clone');
     this.pool.ref(this.slot);
-    return new Buffer(this.pool, this.slot);
+    const twin = new Buffer(this.pool, this.slot);
+    twin.values = this.values;
+    return twin;
   }
 
   /**
@@ -145,6 +154,7 @@ export class Buffer {
     if (this.released) return;
     this.released = true;
     if (this.watched) forget(this);
+    this.values = undefined;
     this.pool.unref(this.slot);
   }
 
@@ -157,6 +167,7 @@ export class Buffer {
     if (this.isWritable) return this;
     const copy = Buffer.fromBytes(allocator, this.data);
     copy.copyMetadataFrom(this);
+    copy.values = this.values;
     this.release();
     return copy;
   }

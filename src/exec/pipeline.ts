@@ -31,6 +31,8 @@ import { MemfdRegion } from '../isolation/memfd-region.js';
 import { requireNative } from '../isolation/native.js';
 import type { SandboxLimits } from '../isolation/helper-client.js';
 import type { RestartOptions } from '../isolation/restart.js';
+import { from as typedFrom, type Flow, type FromOptions } from '../typed/flow.js';
+import type { ValueInput } from '../typed/elements/value-source.js';
 
 /** How a pipeline is scheduled; see doc/design/005-data-threads.md. */
 export interface PipelineOptions {
@@ -155,6 +157,14 @@ function isTaskDriver(el: Element): el is Element & TaskDriver {
  * Thread contract: every method runs on the event loop that created the pipeline.
  */
 export class Pipeline {
+  /**
+   * A typed flow over the values of an iterable or async iterable (src/typed/):
+   * `await Pipeline.from([1, 2, 3]).map((x) => x * 2).filter((x) => x > 2).to(console.log).run()`.
+   */
+  static from<T>(input: ValueInput<T>, options?: FromOptions): Flow<T> {
+    return typedFrom(input, options);
+  }
+
   readonly bus = new Bus();
   /** Manual cycles when there is no arena to carry them to threads. */
   private readonly localCycles = new LocalCycles();

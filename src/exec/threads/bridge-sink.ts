@@ -8,6 +8,7 @@ import type { Arena } from '../../memory/arena.js';
 import { copyPayload } from '../../memory/copy-counter.js';
 import { Offer, type LinkProducer } from '../../memory/spsc/thread-link.js';
 import { KIND_BUFFER, KIND_EVENT, kindOf, writeEvent } from './wire.js';
+import { refuseValueBatch } from '../../typed/value-batch.js';
 
 /** How long a data thread blocks in place on a full link before it yields to its event loop. */
 const SYNC_WAIT_BUDGET_MS = 4;
@@ -54,6 +55,7 @@ export class RingBridgeSink extends Element {
   }
 
   override chain(_pad: Pad, buf: Buffer): FlowResult {
+    if (buf.values !== undefined) return refuseValueBatch(buf, (m) => this.error(m));
     if (this.pending.length > 0) {
       // Behind items that wait for room. The task calling now waits for the drain too: with
       // several upstream tasks on this thread (a funnel), one left running would fill `pending`

@@ -18,6 +18,7 @@ import { MemfdAllocator } from './memfd-allocator.js';
 import { RegionAnnouncer } from './regions.js';
 import { TokenTable } from './token-table.js';
 import { LinkViolation } from './violation.js';
+import { refuseValueBatch } from '../../typed/value-batch.js';
 
 /** How long a host's task blocks in place on a full link before it yields to its event loop. */
 const SYNC_WAIT_BUDGET_MS = 4;
@@ -102,6 +103,7 @@ export class ProcessBridgeSink extends Element {
   }
 
   override chain(_pad: Pad, buf: Buffer): FlowResult {
+    if (buf.values !== undefined) return refuseValueBatch(buf, (m) => this.error(m));
     if (this.broken) {
       buf.release();
       return FlowResult.ERROR;

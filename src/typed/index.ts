@@ -1,0 +1,7 @@
+export { Flow, Stage, TypedPipeline, from, stage } from './flow.js';
+export type { FlowRunOptions, FromOptions, StageOptions } from './flow.js';
+export type { FlowTarget } from './targets.js';
+export type { JoinOptions } from './elements/value-join.js';
+export type { ValueInput } from './elements/value-source.js';
+export type { ValueConsumer } from './elements/value-sink.js';
+export { VALUE_CAPS_TEXT } from './value-batch.js';

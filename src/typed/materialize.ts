@@ -1,0 +1,67 @@
+import type { Element } from '../element/element.js';
+import { Funnel } from '../elements/flow/funnel.js';
+import { ParallaxError } from '../errors.js';
+import { Pipeline, type PipelineOptions } from '../exec/pipeline.js';
+import { ValueJoin } from './elements/value-join.js';
+import { ValueSink, type ValueConsumer } from './elements/value-sink.js';
+import { ValueSource } from './elements/value-source.js';
+import { ValueStage } from './elements/value-stage.js';
+import { ValueZip } from './elements/value-zip.js';
+import type { FlowNode } from './flow-graph.js';
+
+/**
+ * Turns a flow's node tree into an engine pipeline: one element per node (a funnel for merge),
+ * linked as the tree says, ending in a ValueSink. Elements are named after their operation and a
+ * counter (`map0`, `filter1`, ...) unless the stage was given a name, so bus messages, errors and
+ * `pipeline.stats()` speak of the stages the user wrote.
+ */
+export function materialize<T>(sinkNode: FlowNode, consumer: ValueConsumer<T>, options: PipelineOptions & { readonly name?: string; readonly sinkName?: string } = {}): Pipeline {
+  const pipeline = new Pipeline(options.name ?? 'typed0', options);
+  const counters = new Map<string, number>();
+  const built = new Set<FlowNode>();
+  const nameFor = (op: string, given: string | undefined): string => {
+    if (given !== undefined) return given;
+    for (;;) {
+      const n = counters.get(op) ?? 0;
+      counters.set(op, n + 1);
+      const name = `${op}${n}`;
+      if (pipeline.get(name) === undefined) return name;
+    }
+  };
+  const add = <E extends Element>(el: E): E => {
+    pipeline.add(el);
+    return el;
+  };
+  const build = (node: FlowNode): Element => {
+    if (built.has(node)) {
+      throw new ParallaxError('BAD_LINK', `a typed flow feeds two stages (${node.kind}${node.kind === 'stage' ? ' ' + node.op : ''}): each flow value can be consumed once; make the shared part a function and call it twice`);
+    }
+    built.add(node);
+    switch (node.kind) {
+      case 'source':
+        return add(new ValueSource(nameFor('from', node.name), node.input, node.chunk));
+      case 'stage': {
+        const up = build(node.from);
+        const el = add(new ValueStage(nameFor(node.op, node.name), node.operator(), node.op));
+        pipeline.link(up, el);
+        return el;
+      }
+      case 'merge': {
+        const el = add(new Funnel(nameFor('merge', node.name)));
+        for (const from of node.from) pipeline.link(build(from), el);
+        return el;
+      }
+      case 'zip':
+      case 'join': {
+        const el = add(node.kind === 'zip' ? new ValueZip(nameFor('zip', node.name)) : new ValueJoin(nameFor('join', node.name), node.options));
+        pipeline.link(build(node.a), el, { sink: 'a' });
+        pipeline.link(build(node.b), el, { sink: 'b' });
+        return el;
+      }
+    }
+  };
+  const last = build(sinkNode);
+  const sink = add(new ValueSink(nameFor('to', options.sinkName), consumer));
+  pipeline.link(last, sink);
+  return pipeline;
+}
