@@ -19,6 +19,11 @@ export interface ElementMetadata {
   /** No allocation and no blocking in the hot path: may run on a data thread. */
   readonly rtSafe: boolean;
   /**
+   * May run on a data thread although it is not RT-safe: its work is the reason to have a thread
+   * (a typed module stage, which allocates as it decodes values).
+   */
+  readonly dataThread?: boolean;
+  /**
    * The element hands buffers to other threads itself (a worker pool), so even an event-loop
    * pipeline must allocate every buffer in the shared arena.
    */

@@ -8,11 +8,21 @@ import { materialize } from './materialize.js';
 import {
   type BatchOperator, batchOperator, filterOperator, mapOperator, skipOperator, takeOperator, tapOperator,
 } from './operators.js';
+import { VALUE_CODECS, type ValueCodec } from './codec.js';
+import { isModuleFunction, type ModuleFunction } from './module-function.js';
 import { consumerFor, type Consumer, type FlowTarget } from './targets.js';
 
 /** Options a stage method takes: the element's name in the engine (bus messages, stats, errors). */
 export interface StageOptions {
   readonly name?: string;
+}
+
+/** Options of a stage whose function is a module export (`moduleFunction`). */
+export interface ModuleStageOptions extends StageOptions {
+  /** Run on a data thread (default true): the flow's pipeline is then scheduled `hybrid`. */
+  readonly thread?: boolean;
+  /** How batches are encoded to cross to and from the thread (default `structured`). */
+  readonly codec?: ValueCodec;
 }
 
 /** Options for `Pipeline.from`. */
@@ -42,18 +52,24 @@ export class Flow<T> {
   /** @internal */
   constructor(readonly node: FlowNode) {}
 
-  map<U>(fn: (value: T, index: number) => U, options: StageOptions = {}): Flow<U> {
+  /** Each value through `fn`: a function, or a module export that may run on a data thread. */
+  map<U>(fn: (value: T, index: number) => U, options?: StageOptions): Flow<U>;
+  map<U>(fn: ModuleFunction<T, U>, options?: ModuleStageOptions): Flow<U>;
+  map<U>(fn: ((value: T, index: number) => U) | ModuleFunction<T, U>, options: ModuleStageOptions = {}): Flow<U> {
+    if (typeof fn !== 'function') return this.moduleStage('map', fn, options);
     return this.stage('map', () => mapOperator(fn), options);
   }
 
   filter<S extends T>(fn: (value: T, index: number) => value is S, options?: StageOptions): Flow<S>;
-  filter(fn: (value: T, index: number) => boolean, options?: StageOptions): Flow<T>;
-  filter(fn: (value: T, index: number) => boolean, options: StageOptions = {}): Flow<T> {
+  filter(fn: ((value: T, index: number) => boolean) | ModuleFunction<T, boolean>, options?: ModuleStageOptions): Flow<T>;
+  filter(fn: ((value: T, index: number) => boolean) | ModuleFunction<T, boolean>, options: ModuleStageOptions = {}): Flow<T> {
+    if (typeof fn !== 'function') return this.moduleStage('filter', fn, options);
     return this.stage('filter', () => filterOperator(fn), options);
   }
 
   /** Calls `fn` with each value and passes the values on unchanged. */
-  tap(fn: (value: T, index: number) => void, options: StageOptions = {}): Flow<T> {
+  tap(fn: ((value: T, index: number) => void) | ModuleFunction<T, unknown>, options: ModuleStageOptions = {}): Flow<T> {
+    if (typeof fn !== 'function') return this.moduleStage('tap', fn, options);
     return this.stage('tap', () => tapOperator(fn), options);
   }
 
@@ -115,6 +131,13 @@ export class Flow<T> {
   private stage<U>(op: string, operator: () => BatchOperator, options: StageOptions): Flow<U> {
     return new Flow<U>({ kind: 'stage', op, from: this.node, operator, ...named(options) });
   }
+
+  private moduleStage<U>(op: 'map' | 'filter' | 'tap', fn: ModuleFunction<T, unknown>, options: ModuleStageOptions): Flow<U> {
+    if (!isModuleFunction(fn)) throw new ParallaxError('BAD_PROPERTY_VALUE', `${op} takes a function or a moduleFunction(url, name), got ${fn === null ? 'null' : typeof fn}`);
+    const codec = options.codec ?? 'structured';
+    if (!VALUE_CODECS.includes(codec)) throw new ParallaxError('BAD_PROPERTY_VALUE', `codec must be one of ${VALUE_CODECS.join(', ')}, got ${String(codec)}`);
+    return new Flow<U>({ kind: 'module', op, from: this.node, fn: fn as ModuleFunction<unknown, unknown>, thread: options.thread ?? true, codec, ...named(options) });
+  }
 }
 
 /**
@@ -134,8 +157,8 @@ export class Stage<In, Out> {
     return this.build(flow);
   }
 
-  map<U>(fn: (value: Out, index: number) => U, options?: StageOptions): Stage<In, U> {
-    return new Stage((f) => this.build(f).map(fn, options));
+  map<U>(fn: ((value: Out, index: number) => U) | ModuleFunction<Out, U>, options?: ModuleStageOptions): Stage<In, U> {
+    return new Stage((f) => this.build(f).map(fn as ModuleFunction<Out, U>, options));
   }
   filter<S extends Out>(fn: (value: Out, index: number) => value is S, options?: StageOptions): Stage<In, S>;
   filter(fn: (value: Out, index: number) => boolean, options?: StageOptions): Stage<In, Out>;

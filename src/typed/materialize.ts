@@ -7,16 +7,22 @@ import { ValueSink, type ValueConsumer } from './elements/value-sink.js';
 import { ValueSource } from './elements/value-source.js';
 import { ValueStage } from './elements/value-stage.js';
 import { ValueZip } from './elements/value-zip.js';
+import { ValueDecode, ValueEncode } from './elements/value-codec-element.js';
+import { ValueModuleStage } from './elements/value-module-stage.js';
 import type { FlowNode } from './flow-graph.js';
 
 /**
  * Turns a flow's node tree into an engine pipeline: one element per node (a funnel for merge),
  * linked as the tree says, ending in a ValueSink. Elements are named after their operation and a
  * counter (`map0`, `filter1`, ...) unless the stage was given a name, so bus messages, errors and
- * `pipeline.stats()` speak of the stages the user wrote.
+ * `pipeline.stats()` speak of the stages the user wrote. A run of module stages that asks for a
+ * data thread gets a `valueencode` before it and a `valuedecode` after it, its last stage
+ * encodes its output, and the pipeline is scheduled `hybrid` (unless the options say otherwise)
+ * so the run lands on one thread.
  */
 export function materialize<T>(sinkNode: FlowNode, consumer: ValueConsumer<T>, options: PipelineOptions & { readonly name?: string; readonly sinkName?: string } = {}): Pipeline {
-  const pipeline = new Pipeline(options.name ?? 'typed0', options);
+  const threaded = hasThreadStage(sinkNode);
+  const pipeline = new Pipeline(options.name ?? 'typed0', threaded && options.scheduling === undefined ? { ...options, scheduling: 'hybrid' } : options);
   const counters = new Map<string, number>();
   const built = new Set<FlowNode>();
   const nameFor = (op: string, given: string | undefined): string => {
@@ -36,6 +42,7 @@ export function materialize<T>(sinkNode: FlowNode, consumer: ValueConsumer<T>, o
     if (built.has(node)) {
       throw new ParallaxError('BAD_LINK', `a typed flow feeds two stages (${node.kind}${node.kind === 'stage' ? ' ' + node.op : ''}): each flow value can be consumed once; make the shared part a function and call it twice`);
     }
+    if (node.kind === 'module') return buildModuleEnd(node);
     built.add(node);
     switch (node.kind) {
       case 'source':
@@ -60,8 +67,52 @@ export function materialize<T>(sinkNode: FlowNode, consumer: ValueConsumer<T>, o
       }
     }
   };
+  /** A module stage and the run of module stages before it on the same data thread. */
+  const buildModule = (node: Extract<FlowNode, { kind: 'module' }>): ValueModuleStage => {
+    if (built.has(node)) throw new ParallaxError('BAD_LINK', `a typed flow feeds two stages (module ${node.op}): each flow value can be consumed once`);
+    built.add(node);
+    let up: Element;
+    if (node.thread && node.from.kind === 'module' && node.from.thread) {
+      up = buildModule(node.from);
+    } else {
+      up = build(node.from);
+      if (node.thread) {
+        const enc = add(new ValueEncode(nameFor('encode', undefined), node.codec));
+        pipeline.link(up, enc);
+        up = enc;
+      }
+    }
+    const el = add(new ValueModuleStage(nameFor(node.op, node.name)));
+    el.set('module', node.fn.module);
+    el.set('export', node.fn.export);
+    el.set('kind', node.op);
+    el.set('codec', node.codec);
+    pipeline.link(up, el);
+    return el;
+  };
+  /** The end of a run of thread stages: encode there, decode back on the event loop. */
+  const buildModuleEnd = (node: Extract<FlowNode, { kind: 'module' }>): Element => {
+    const el = buildModule(node);
+    if (!node.thread) return el;
+    el.set('encode-output', true);
+    const dec = add(new ValueDecode(nameFor('decode', undefined), node.codec));
+    pipeline.link(el, dec);
+    return dec;
+  };
   const last = build(sinkNode);
   const sink = add(new ValueSink(nameFor('to', options.sinkName), consumer));
   pipeline.link(last, sink);
   return pipeline;
+}
+
+/** Whether any stage of the tree asks for a data thread. */
+function hasThreadStage(node: FlowNode): boolean {
+  switch (node.kind) {
+    case 'source': return false;
+    case 'module': return node.thread || hasThreadStage(node.from);
+    case 'stage': return hasThreadStage(node.from);
+    case 'merge': return node.from.some(hasThreadStage);
+    case 'zip':
+    case 'join': return hasThreadStage(node.a) || hasThreadStage(node.b);
+  }
 }

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expectTypeOf, it } from 'vitest';
-import { Pipeline, stage, type Flow, type Stage } from '../../src/index.js';
+import { Pipeline, moduleFunction, stage, type Flow, type Stage } from '../../src/index.js';
 
 // Checked by the compiler (`npm run typecheck` covers test/): each `@ts-expect-error` line must
 // fail to compile, or the type-check fails. The runtime part only builds flows.
@@ -48,6 +48,16 @@ describe('types flow through a typed pipeline', () => {
     celsius.to(new Writable({ objectMode: true }));
     // @ts-expect-error a WritableStream<string> cannot take numbers
     celsius.to(new WritableStream<string>());
+  });
+
+  it('a module function is held to the types it declares', () => {
+    const url = new URL('../fixtures/typed/stages.mjs', import.meta.url);
+    const toF = moduleFunction<Reading, { fahrenheit: number }>(url, 'toFahrenheit');
+    expectTypeOf(Pipeline.from(readings).map(toF)).toEqualTypeOf<Flow<{ fahrenheit: number }>>();
+    // @ts-expect-error the module function takes Readings, the flow gives numbers
+    Pipeline.from([1, 2]).map(toF);
+    // @ts-expect-error a filter's module function must return boolean
+    Pipeline.from(readings).filter(toF);
   });
 
   it('collect and for await give the item type', async () => {

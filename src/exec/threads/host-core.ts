@@ -33,7 +33,7 @@ async function loadClass(spec: ElementSpec, where: string): Promise<ElementClass
   } catch (e) {
     // A built-in named by the caller's source tree (an application run from TypeScript, a test):
     // the same element of this host's own build.
-    const builtin = /\/(?:src|dist)\/(elements\/.+\.js)$/.exec(spec.module);
+    const builtin = /\/(?:src|dist)\/((?:elements|typed\/elements)\/.+\.js)$/.exec(spec.module);
     try {
       if (builtin === null) throw e;
       mod = (await import(new URL(`../../${builtin[1]}`, import.meta.url).href)) as Record<string, unknown>;

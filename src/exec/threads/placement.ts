@@ -53,7 +53,7 @@ export interface PlanOptions {
 export function threadEligibility(el: Element): string | null {
   const m = el.metadata;
   if (el.factory === 'queue') return 'a queue is a thread boundary';
-  if (!m.rtSafe) return 'not RT-safe';
+  if (!m.rtSafe && m.dataThread !== true) return 'not RT-safe';
   if (m.affinity === 'async') return 'affinity async';
   if (moduleOf(el.constructor as ElementClass) === undefined) return 'registered without a module a thread can import';
   if (el.templates.some((t) => t.presence === 'sometimes')) return 'has sometimes pads';
