@@ -13,6 +13,7 @@ import type { Registry } from './registry/registry.js';
 
 export { ParallaxError, type ErrorCode } from './errors.js';
 export { Pipeline, type PipelineOptions, type RunOptions, type PipelineStats, type PadStats, type LinkStats } from './exec/pipeline.js';
+export * from './app/index.js';
 export { Bus } from './exec/bus.js';
 export { MonotonicClock } from './exec/clock.js';
 export { Element, type ElementClass } from './element/element.js';

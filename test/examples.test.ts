@@ -13,6 +13,7 @@ const expected: Record<string, RegExp> = {
   '06-parallel': /^64 buffers inverted in order: true, bytes copied: 0$/m,
   '07-wasm-element': /^64 buffers through threshold: true, mode: shared, bytes copied: 0$/m,
   '08-ipc-two-processes': /^received 204800 bytes from the other process, identical: true$/m,
+  '09-node-streams': /^8000 samples halved from a file Readable into gzip, within 1 LSB: true$/m,
 };
 
 describe('examples', () => {

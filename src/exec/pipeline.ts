@@ -31,6 +31,11 @@ import { MemfdRegion } from '../isolation/memfd-region.js';
 import { requireNative } from '../isolation/native.js';
 import type { SandboxLimits } from '../isolation/helper-client.js';
 import type { RestartOptions } from '../isolation/restart.js';
+import type { Readable, Writable } from 'node:stream';
+import {
+  appSinkReadable, appSinkWebStream, appSrcWritable, appSrcWritableStream, feedFromReadable, feedFromWebStream,
+  type ChunkSource, type FromStreamOptions, type ToReadableOptions, type ToWebStreamOptions, type ToWritableOptions, type ToWritableStreamOptions,
+} from '../app/index.js';
 import { from as typedFrom, type Flow, type FromOptions } from '../typed/flow.js';
 import type { ValueInput } from '../typed/elements/value-source.js';
 
@@ -213,6 +218,40 @@ export class Pipeline {
 
   get state(): PipelineState {
     return this.currentState;
+  }
+
+  /**
+   * A new pipeline whose source is an appsrc (`options.name`, default `src`) fed from `readable`
+   * (a Node Readable or any async iterable of bytes) under backpressure, with `options.then`
+   * chained after it. See src/app/from-stream.ts.
+   */
+  static fromReadable(readable: ChunkSource, options: FromStreamOptions = {}): Pipeline {
+    return feedFromReadable(new Pipeline(options.pipeline?.name, options.pipeline), readable, options);
+  }
+
+  /** `fromReadable` for a WHATWG ReadableStream of bytes. */
+  static fromWebStream(stream: ReadableStream<Uint8Array>, options: FromStreamOptions = {}): Pipeline {
+    return feedFromWebStream(new Pipeline(options.pipeline?.name, options.pipeline), stream, options);
+  }
+
+  /** A Node Readable of what reaches the appsink `sink` (copied chunks, backpressured). See src/app/to-readable.ts. */
+  toReadable(sink: string, options: ToReadableOptions = {}): Readable {
+    return appSinkReadable(this, sink, options);
+  }
+
+  /** A WHATWG ReadableStream of what reaches the appsink `sink`. See src/app/to-web-stream.ts. */
+  toWebStream(sink: string, options: ToWebStreamOptions = {}): ReadableStream<Uint8Array> {
+    return appSinkWebStream(this, sink, options);
+  }
+
+  /** A Node Writable into the appsrc `src` (backpressured; end() is EOS). See src/app/to-writable.ts. */
+  toWritable(src: string, options: ToWritableOptions = {}): Writable {
+    return appSrcWritable(this, src, options);
+  }
+
+  /** A WHATWG WritableStream into the appsrc `src`. See src/app/to-writable-stream.ts. */
+  toWritableStream(src: string, options: ToWritableStreamOptions = {}): WritableStream<Uint8Array> {
+    return appSrcWritableStream(this, src, options);
   }
 
   /** Adds elements; names must be unique. */

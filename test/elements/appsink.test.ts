@@ -254,6 +254,24 @@ describe('appsink', () => {
       expect(stats.pools.freeSlots).toBe(stats.pools.slots);
     });
 
+    it('breaking out of for await leaves the rest to the pipeline: stopping it releases every slot', async () => {
+      const { p, src, sink } = build((_s, k) => k.set('max-buffers', 4));
+      for (let i = 0; i < 40; i++) src.push(bytes(String(i)));
+      src.endOfStream();
+      const done = p.run().catch((e: unknown) => e);
+      const got: (string | null)[] = [];
+      for await (const buf of sink) {
+        got.push(consume(buf));
+        if (got.length === 3) break;
+      }
+      expect(sink.get('current-level-buffers')).toBe(4);
+      await p.suspend();
+      expect(((await done) as Error).message).toMatch(/suspended before it reached EOS/);
+      expect(got).toEqual(['0', '1', '2']);
+      const stats = p.stats();
+      expect(stats.pools.freeSlots).toBe(stats.pools.slots);
+    });
+
     it('with drop=false a slow consumer blocks upstream and loses nothing', async () => {
       const { p, src, sink } = build((_s, k) => k.set('max-buffers', 3));
       for (let i = 0; i < 50; i++) src.push(bytes(String(i)));

@@ -192,6 +192,87 @@ describe('appsrc', () => {
     await h.stop();
   });
 
+  it('write() waits for room whatever block says, in order with pushAsync', async () => {
+    const src = new AppSrc('appsrc0');
+    src.set('max-buffers', 2);
+    expect(src.get('block')).toBe(false);
+    const h = await new Harness(src).start();
+    const settled: string[] = [];
+    const writes = ['a', 'b', 'c'].map((s) => src.write(bytes(s)).then((r) => {
+      settled.push(s);
+      return r;
+    }));
+    await tick();
+    expect(settled).toEqual(['a', 'b']);
+    expect(await h.step()).toBe(FlowResult.OK);
+    await tick();
+    expect(settled).toEqual(['a', 'b', 'c']);
+    expect(await Promise.all(writes)).toEqual([FlowResult.OK, FlowResult.OK, FlowResult.OK]);
+    src.endOfStream();
+    expect(await src.write(bytes('late'))).toBe(FlowResult.EOS);
+    await h.step();
+    await h.step();
+    expect(h.pullAllText()).toEqual(['a', 'b', 'c']);
+    await h.stop();
+  });
+
+  it('pipeFrom() reads its source only as the queue drains, then ends the stream', async () => {
+    const src = new AppSrc('appsrc0');
+    src.set('max-buffers', 2);
+    const h = await new Harness(src).start();
+    let produced = 0;
+    async function* chunks(): AsyncGenerator<Uint8Array | string> {
+      for (let i = 0; i < 6; i++) {
+        produced++;
+        yield i % 2 === 0 ? bytes(`c${i}`) : `c${i}`;
+      }
+    }
+    const piping = src.pipeFrom(chunks());
+    await tick();
+    // Two queued, the third read and waiting for room: nothing more is read.
+    expect(produced).toBe(3);
+    const results: FlowResult[] = [];
+    for (let r = await h.step(); ; r = await h.step()) {
+      results.push(r);
+      if (r !== FlowResult.OK) break;
+    }
+    expect(await piping).toBe(FlowResult.OK);
+    expect(results).toEqual([...Array<FlowResult>(6).fill(FlowResult.OK), FlowResult.EOS]);
+    expect(h.pullAllText()).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5']);
+    await h.stop();
+  });
+
+  it('pipeFrom() closes its source when the pipeline refuses data, and names a failing source', async () => {
+    const src = new AppSrc('appsrc0');
+    src.set('max-buffers', 1);
+    const h = await new Harness(src).start();
+    let closed = false;
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      try {
+        for (;;) yield bytes('x');
+      } finally {
+        closed = true;
+      }
+    }
+    const piping = src.pipeFrom(endless());
+    await tick();
+    await h.stop();
+    expect(await piping).toBe(FlowResult.FLUSHING);
+    expect(closed).toBe(true);
+
+    const p = new Pipeline();
+    const src2 = new AppSrc('in');
+    p.chain(src2, new AppSink('out'));
+    const errors: string[] = [];
+    p.bus.on('error', (m) => errors.push(m.error.message));
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield bytes('ok');
+      throw new Error('socket hang up');
+    }
+    expect(await src2.pipeFrom(failing(), { label: 'the upload' })).toBe(FlowResult.ERROR);
+    expect(errors).toEqual(['in: stream error from the upload: socket hang up']);
+  });
+
   it('announces its caps property on the src pad', async () => {
     const src = new AppSrc('appsrc0');
     src.set('caps', 'application/x-test, rate=(int)8000');

@@ -21,6 +21,10 @@ import { BufferQueue } from './buffer-queue.js';
  * zero copy (a refcounted handle on the pipeline's slot); **the consumer owns each buffer it gets
  * and must `release()` it**, or the slot never returns to its pool.
  *
+ * As a stream of bytes: `pipeline.toReadable(name)` (a Node Readable) or `pipeline.toWebStream(name)`
+ * (a WHATWG ReadableStream) pull from it only as their consumer reads, and copy each buffer out
+ * once (src/app/).
+ *
  * Consume while the pipeline runs (`const done = pipeline.run(); for await (…) …; await done`):
  * with `wait-on-eos=true` (the default) the pipeline's `eos` only comes once every buffer has been
  * pulled, and stopping the pipeline releases whatever is still queued and wakes pullers with null.

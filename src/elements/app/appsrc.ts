@@ -25,9 +25,17 @@ const noop = (): void => {};
  * - `pushAsync()` is the lossless, backpressured way: with `block=true` its promise waits while the
  *   queue is full, then queues. Calls to it are queued in order; do not mix it with `push` while one
  *   is waiting if order matters.
+ * - `write()` is `pushAsync` that always waits for room, whatever `block` says: the call a stream
+ *   adapter makes (`Writable`, `WritableStream`). `pipeFrom(iterable)` writes every chunk of an
+ *   (async) iterable (a Node `Readable`, an async generator) that way, reading the next chunk only
+ *   once the last one is queued, then ends the stream: the source is read at most one chunk past
+ *   the queue's limit.
  * - `endOfStream()` ends the stream once the queue is drained (after any pending `pushAsync`).
  * - `need-data` is emitted when the streaming task finds the queue empty, `enough-data` when it is
  *   full: `appsrc.on('need-data', (length) => ...)` returns an unsubscribe function.
+ *
+ * Stream adapters (src/app/) are built on `write` and `pipeFrom`: `Pipeline.fromReadable(readable)`,
+ * `Pipeline.fromWebStream(stream)`, `pipeline.toWritable(name)` and `pipeline.toWritableStream(name)`.
  *
  * Data pushed before the pipeline first starts is kept. Once the pipeline stops, the queue is
  * released and pushes return FLUSHING until it starts again. After downstream refused data (EOS,
@@ -112,7 +120,45 @@ export class AppSrc extends Source {
    * served in order. Resolves with FLUSHING when the pipeline stops while waiting.
    */
   pushAsync(data: Uint8Array | Buffer, meta: AppSrcPushMeta = {}): Promise<FlowResult> {
-    if (this.pendingAsync === 0 && !this.mustWait()) {
+    return this.pushWhenRoom(data, meta, () => this.bool('block'));
+  }
+
+  /**
+   * Queues one buffer once the queue has room (below `max-bytes` and `max-buffers`), whatever
+   * `block` says: the backpressured write a stream adapter needs. Served in order with
+   * `pushAsync` calls. Resolves with OK, or with FLUSHING, EOS or downstream's result as `push`
+   * does (a Buffer is then released).
+   */
+  write(data: Uint8Array | Buffer, meta: AppSrcPushMeta = {}): Promise<FlowResult> {
+    return this.pushWhenRoom(data, meta, () => true);
+  }
+
+  /**
+   * Writes every chunk of `source` with `write()`, taking the next chunk only once the last one
+   * is queued, so a Node `Readable` is paused (not read) while the queue is full. Then ends the
+   * stream (`end: false` leaves it open). Resolves with OK, or with the FlowResult that stopped
+   * it; the source is then closed (its iterator's `return()`: a Readable is destroyed). When the
+   * source throws, posts an error naming this element and `label`, and resolves with ERROR.
+   */
+  async pipeFrom(source: AsyncIterable<AppSrcChunk> | Iterable<AppSrcChunk>, options: AppSrcPipeOptions = {}): Promise<FlowResult> {
+    const label = options.label ?? 'its source';
+    try {
+      for await (const chunk of source) {
+        const r = await this.write(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk);
+        if (r !== FlowResult.OK) return r;
+      }
+    } catch (e) {
+      // Destroyed because the pipeline stopped: not an error of the stream's.
+      if (this.flushing) return FlowResult.FLUSHING;
+      return this.error(`stream error from ${label}: ${e instanceof Error ? e.message : String(e)}`, e);
+    }
+    if (options.end ?? true) return this.endOfStream();
+    return FlowResult.OK;
+  }
+
+  /** `wait()` is asked again after each wake-up: setting `block=false` lets waiting pushAsync calls go. */
+  private pushWhenRoom(data: Uint8Array | Buffer, meta: AppSrcPushMeta, wait: () => boolean): Promise<FlowResult> {
+    if (this.pendingAsync === 0 && !(wait() && this.isFullNow())) {
       try {
         return Promise.resolve(this.push(data, meta));
       } catch (e) {
@@ -122,7 +168,7 @@ export class AppSrc extends Source {
     this.pendingAsync++;
     const p = this.pushChain.then(async () => {
       try {
-        while (this.mustWait()) {
+        while (wait() && this.isFullNow()) {
           this.emitter.emit('enough-data');
           await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
         }
@@ -227,8 +273,9 @@ export class AppSrc extends Source {
     return this.queue.isFull(this.num('max-buffers'), this.num('max-bytes'));
   }
 
-  private mustWait(): boolean {
-    return this.bool('block') && !this.flushing && !this.eosRequested && this.isFull();
+  /** Whether a waiting push must keep waiting: full, and still accepting data. */
+  private isFullNow(): boolean {
+    return !this.flushing && !this.eosRequested && this.isFull();
   }
 
   private wakeSpaceWaiters(): void {
@@ -246,6 +293,17 @@ export type AppSrcEvents = {
   /** The queue reached `max-bytes` or `max-buffers`: stop pushing until `need-data`. */
   'enough-data': () => void;
 };
+
+/** What `pipeFrom` takes from its source: bytes, a Buffer, or text (encoded as UTF-8). */
+export type AppSrcChunk = Uint8Array | Buffer | string;
+
+/** Options of `appsrc.pipeFrom`. */
+export interface AppSrcPipeOptions {
+  /** End the stream when the source ends (default true). */
+  readonly end?: boolean;
+  /** How errors name the source ("input.wav", "the request body"); default "its source". */
+  readonly label?: string;
+}
 
 /** Metadata to stamp on a pushed buffer. Times are nanoseconds. */
 export interface AppSrcPushMeta {
