@@ -11,7 +11,7 @@ export default {
     preserveModulesRoot: 'src',
     sourcemap: true,
   },
-  external: (id) => id.startsWith('node:') || ['nanoevents', 'prom-client', 'comlink', 'piscina', 'assemblyscript'].some((m) => id === m || id.startsWith(m + '/')),
+  external: (id) => id.startsWith('node:') || ['nanoevents', 'prom-client', 'comlink', 'piscina', 'assemblyscript', 'fast-png'].some((m) => id === m || id.startsWith(m + '/')),
   plugins: [
     typescript({
       tsconfig: './tsconfig.json',

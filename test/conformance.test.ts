@@ -26,6 +26,9 @@ const socketDir = mkdtempSync(join(tmpdir(), 'pxconf-'));
 function configure(el: Element): void {
   if (el.factory === 'filesrc') el.set('location', fileURLToPath(import.meta.url));
   if (el.factory === 'filesink') el.set('location', '/dev/null');
+  if (el.factory === 'multifilesrc' || el.factory === 'multifilesink') el.set('location', join(socketDir, `${el.name}-%05d.bin`));
+  if (el.factory === 'datasrc') el.set('data', 'conformance');
+  if (el.factory === 'pngsink') el.set('location', join(socketDir, `${el.name}.png`));
   if (el.factory === 'parallel') el.set('module', 'examples/06-parallel/invert.mjs');
   if (kernels[el.factory] !== undefined) el.set('module', kernels[el.factory]);
   // No peer here: ipcsink ends at EOS without a consumer, ipcsrc stops while it still waits for one.

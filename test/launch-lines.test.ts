@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,8 @@ const PEERS: Record<string, string> = { ipcsink: 'ipcsrc', ipcsrc: 'ipcsink' };
 
 describe('every element example runs', () => {
   it.each(registry.list().map((e) => [e.factory, e.elementClass.metadata.example] as const))('%s: %s', async (factory, example) => {
-    const line = example.replace(/\/tmp\//g, `${dir}/`);
+    // fdsrc's line reads fd 0, the test runner's own channel here: it reads input.bin instead.
+    const line = example.replace(/\/tmp\//g, `${dir}/`).replace(/\bfd=0\b/, () => `fd=${openSync(join(dir, 'input.bin'), 'r')}`);
     const p = launch(line, { registry });
     const running = p.run();
     const peer = PEERS[factory];

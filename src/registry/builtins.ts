@@ -8,6 +8,15 @@ import { Funnel } from '../elements/flow/funnel.js';
 import { Valve } from '../elements/flow/valve.js';
 import { FileSrc } from '../elements/io/filesrc.js';
 import { FileSink } from '../elements/io/filesink.js';
+import { MultiFileSrc } from '../elements/io/multifilesrc.js';
+import { MultiFileSink } from '../elements/io/multifilesink.js';
+import { FdSrc } from '../elements/io/fdsrc.js';
+import { FdSink } from '../elements/io/fdsink.js';
+import { ConsoleSink } from '../elements/testing/consolesink.js';
+import { TestSrc } from '../elements/testing/testsrc.js';
+import { DataSrc } from '../elements/testing/datasrc.js';
+import { RawAudioParse } from '../elements/formats/raw/rawaudioparse.js';
+import { PngSink } from '../elements/formats/png/pngsink.js';
 import { AppSrc } from '../elements/app/appsrc.js';
 import { AppSink } from '../elements/app/appsink.js';
 import { IpcSink } from '../elements/ipc/ipcsink.js';
@@ -44,6 +53,15 @@ export const BUILTIN_ELEMENTS: readonly (readonly [ElementClass, string])[] = [
   [Valve, '../elements/flow/valve.js'],
   [FileSrc, '../elements/io/filesrc.js'],
   [FileSink, '../elements/io/filesink.js'],
+  [MultiFileSrc, '../elements/io/multifilesrc.js'],
+  [MultiFileSink, '../elements/io/multifilesink.js'],
+  [FdSrc, '../elements/io/fdsrc.js'],
+  [FdSink, '../elements/io/fdsink.js'],
+  [ConsoleSink, '../elements/testing/consolesink.js'],
+  [TestSrc, '../elements/testing/testsrc.js'],
+  [DataSrc, '../elements/testing/datasrc.js'],
+  [RawAudioParse, '../elements/formats/raw/rawaudioparse.js'],
+  [PngSink, '../elements/formats/png/pngsink.js'],
   [AppSrc, '../elements/app/appsrc.js'],
   [AppSink, '../elements/app/appsink.js'],
   [IpcSink, '../elements/ipc/ipcsink.js'],
