@@ -6,6 +6,7 @@ import { FlowResult } from '../../../element/flow.js';
 import type { ElementMetadata } from '../../../element/metadata.js';
 import type { Pad } from '../../../element/pad.js';
 import { durationOfFrames } from '../../audio/format.js';
+import { copyPayload } from '../../../memory/copy-counter.js';
 import { WAV_AUDIO_CAPS_TEXT, parseFmt, wavCapsText, type WavFormat } from './wav-format.js';
 
 const SRC_CAPS = parseCaps(WAV_AUDIO_CAPS_TEXT);
@@ -273,17 +274,18 @@ export class WavParse extends Transform {
     const total = this.carryLen + bytes.byteLength;
     const whole = total - (total % fmt.bpf);
     if (whole === 0) {
-      this.carry.set(bytes, this.carryLen);
+      copyPayload(this.carry, this.carryLen, bytes);
       this.carryLen = total;
       return FlowResult.OK;
     }
     const out = Buffer.allocate(this.context.allocator, whole);
-    const data = out.data;
-    data.set(this.carry.subarray(0, this.carryLen), 0);
+    // Payload bytes moved between slots: counted like every other copy.
+    const at = out.pool.payloadOffset(out.slot);
+    copyPayload(out.pool.bytes, at, this.carry.subarray(0, this.carryLen));
     const used = whole - this.carryLen;
-    data.set(bytes.subarray(0, used), this.carryLen);
+    copyPayload(out.pool.bytes, at + this.carryLen, bytes.subarray(0, used));
     this.carryLen = bytes.byteLength - used;
-    this.carry.set(bytes.subarray(used), 0);
+    copyPayload(this.carry, 0, bytes.subarray(used));
     out.flags = 0;
     return this.pushFrames(out, fmt);
   }
