@@ -7,6 +7,11 @@ export const FORMAT_RGBA: i32 = 0;
 export const FORMAT_RGB: i32 = 1;
 export const FORMAT_I420: i32 = 2;
 export const FORMAT_NV12: i32 = 3;
+// Planar formats only the layout and videoflip know (codes 8 and up; 4..7 are free for formats
+// every kernel handles, so `frameSize` below can keep refusing these).
+export const FORMAT_Y42B: i32 = 8;
+export const FORMAT_Y444: i32 = 9;
+export const FORMAT_GRAY8: i32 = 10;
 
 // Colour matrices (limited range, as GStreamer's defaults for YUV).
 export const MATRIX_BT601: i32 = 0;
@@ -37,12 +42,12 @@ export const MAX_DIMENSION: i32 = 16384;
   return (v + 1) >> 1;
 }
 
-/** Bytes per pixel of plane 0 (RGBA 4, RGB 3, the Y plane 1). */
+/** Bytes per pixel of plane 0 (RGBA 4, RGB 3, the Y or grey plane 1). */
 @inline export function mainBpp(format: i32): i32 {
   return format == FORMAT_RGBA ? 4 : format == FORMAT_RGB ? 3 : 1;
 }
 
-/** Stride of plane 0: RGBA width*4, RGB RU4(width*3), I420/NV12 RU4(width). */
+/** Stride of plane 0: RGBA width*4, RGB RU4(width*3), the Y or grey plane RU4(width). */
 @inline export function mainStride(format: i32, width: i32): i32 {
   return format == FORMAT_RGBA ? width * 4 : format == FORMAT_RGB ? ru4(width * 3) : ru4(width);
 }
@@ -62,12 +67,65 @@ export const MAX_DIMENSION: i32 = 16384;
   return plane1Offset(width, height) + ru4(half(width)) * half(height);
 }
 
-/** Bytes of a frame, or ERR_FORMAT. Dimensions must already be valid. */
+/**
+ * Bytes of a frame of a format every kernel handles (0..3), or ERR_FORMAT: the kernels other
+ * than videoflip refuse the planar-only formats through this. Dimensions must already be valid.
+ */
 export function frameSize(format: i32, width: i32, height: i32): i32 {
   if (format == FORMAT_RGBA || format == FORMAT_RGB) return mainStride(format, width) * height;
   if (format == FORMAT_I420) return plane2Offset(width, height) + ru4(half(width)) * half(height);
   if (format == FORMAT_NV12) return plane1Offset(width, height) + ru4(width) * half(height);
   return ERR_FORMAT;
+}
+
+// --- the layout of every format (videoflip and the layout exports) ------------------------
+
+@inline export function layoutFormatOk(format: i32): bool {
+  return (format >= FORMAT_RGBA && format <= FORMAT_NV12) || (format >= FORMAT_Y42B && format <= FORMAT_GRAY8);
+}
+
+/** Planes of a format the layout knows: 3 for I420, Y42B, Y444; 2 for NV12; else 1. */
+export function planeCount(format: i32): i32 {
+  if (format == FORMAT_I420 || format == FORMAT_Y42B || format == FORMAT_Y444) return 3;
+  return format == FORMAT_NV12 ? 2 : 1;
+}
+
+/** Stride of `plane`: Y42B's chroma RU8(w)/2, Y444's and GRAY8's RU4(w), the others as above. */
+export function planeStride(format: i32, width: i32, plane: i32): i32 {
+  if (plane == 0) return mainStride(format, width);
+  if (format == FORMAT_Y42B) return ((width + 7) & ~7) >> 1;
+  if (format == FORMAT_Y444) return ru4(width);
+  return chromaStride(format, width);
+}
+
+/** Samples per row of `plane` (NV12's UV pairs count as one). */
+export function planeWidth(format: i32, width: i32, plane: i32): i32 {
+  return plane > 0 && format != FORMAT_Y444 ? half(width) : width;
+}
+
+/** Rows with pixels in `plane`: half for 4:2:0 chroma, else all. */
+export function planeHeight(format: i32, height: i32, plane: i32): i32 {
+  return plane > 0 && (format == FORMAT_I420 || format == FORMAT_NV12) ? half(height) : height;
+}
+
+/** Bytes per sample of `plane`. */
+export function planeBpp(format: i32, plane: i32): i32 {
+  return plane == 0 ? mainBpp(format) : format == FORMAT_NV12 ? 2 : 1;
+}
+
+/** Offset of `plane`: 4:2:0 formats reserve RU2(h) luma rows, the others h. */
+export function planeOffset(format: i32, width: i32, height: i32, plane: i32): i32 {
+  if (plane == 0) return 0;
+  const lumaRows = format == FORMAT_I420 || format == FORMAT_NV12 ? (height + 1) & ~1 : height;
+  const u = ru4(width) * lumaRows;
+  return plane == 1 ? u : u + planeStride(format, width, 1) * planeHeight(format, height, 1);
+}
+
+/** Bytes of a frame of any format the layout knows, or ERR_FORMAT. Dimensions must be valid. */
+export function layoutFrameSize(format: i32, width: i32, height: i32): i32 {
+  if (!layoutFormatOk(format)) return ERR_FORMAT;
+  const last = planeCount(format) - 1;
+  return planeOffset(format, width, height, last) + planeStride(format, width, last) * planeHeight(format, height, last);
 }
 
 /** 0, ERR_ALIGNMENT or ERR_BOUNDS for a region of `size` bytes at `ptr`. */

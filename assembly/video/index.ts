@@ -7,9 +7,12 @@
 // - Layout: kernels take no strides or offsets; they derive them from format, width and height
 //   with the rules of src/elements/video/layout.ts (GStreamer's default layout): RGBA stride
 //   w*4; RGB RU4(w*3); I420 Y RU4(w), U and V RU4(RU2(w)/2) each RU2(h)/2 rows, U at
-//   RU4(w)*RU2(h), V after U; NV12 Y RU4(w), interleaved UV stride RU4(w) at RU4(w)*RU2(h).
+//   RU4(w)*RU2(h), V after U; NV12 Y RU4(w), interleaved UV stride RU4(w) at RU4(w)*RU2(h);
+//   Y42B Y RU4(w), U and V RU8(w)/2 each h rows, U at RU4(w)*h; Y444 three planes of RU4(w) x h;
+//   GRAY8 one plane of RU4(w) x h.
 //   video_frame_size / video_plane_offset / video_plane_stride export the same arithmetic.
-// - Formats: 0 RGBA, 1 RGB, 2 I420, 3 NV12. Matrices: 0 BT.601, 1 BT.709 (limited range).
+// - Formats: 0 RGBA, 1 RGB, 2 I420, 3 NV12 (every kernel); 8 Y42B, 9 Y444, 10 GRAY8 (videoflip
+//   and the layout exports only; the other kernels return -2 for them). Matrices: 0 BT.601, 1 BT.709 (limited range).
 //   Chroma sites (videotestsrc): 0 jpeg (centred), 1 mpeg2 (h-cosited). GStreamer's defaults for
 //   caps without them: BT.709 and mpeg2 above 576 lines, else BT.601 and jpeg.
 // - Kernels write the visible pixels of each plane only: row padding, and the Y rows past an
@@ -41,7 +44,7 @@
 //   videoflip_flip(src, dst, width, height, format, method): width x height is the source;
 //     method: GStreamer's numbers 0..7 (none, clockwise, rotate-180, counterclockwise,
 //     horizontal-flip, vertical-flip, upper-left-diagonal, upper-right-diagonal); 1, 3, 6 and 7
-//     write a height x width frame
+//     write a height x width frame (Y42B: -3 for those four)
 //   video_frame_size(format, width, height), video_plane_offset(format, width, height, plane),
 //   video_plane_stride(format, width, plane)
 export { videotestsrc_fill, videotestsrc_state_size } from './videotestsrc';

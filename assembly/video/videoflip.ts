@@ -1,10 +1,12 @@
-// videoflip: rotations and mirrors, plane by plane (I420: Y, U, V; NV12: Y and the UV pairs as
-// 2-byte pixels). Methods that turn the picture (clockwise, counterclockwise and the two
-// diagonals) swap width and height: the destination frame is height x width. Mirrored rows are
+// videoflip: rotations and mirrors, plane by plane (I420, Y42B, Y444: Y, U, V; NV12: Y and the
+// UV pairs as 2-byte pixels; RGBA, RGB, GRAY8: one plane). Methods that turn the picture
+// (clockwise, counterclockwise and the two diagonals) swap width and height: the destination
+// frame is height x width. Y42B refuses them (ERR_MODE): 4:2:2 chroma turned is 4:4:0, which has
+// no layout here (GStreamer's 8-bit videoflip does not take Y42B at all). Mirrored rows are
 // reversed 16 bytes at a time with a shuffle; turns copy pixels in 32x32 tiles.
 import {
-  ERR_DIMENSIONS, ERR_MODE, ERR_OVERLAP, FORMAT_I420, FORMAT_NV12, checkRegion, chromaStride,
-  dimensionsOk, frameSize, half, mainBpp, mainStride, overlaps, plane1Offset, plane2Offset,
+  ERR_DIMENSIONS, ERR_MODE, ERR_OVERLAP, FORMAT_Y42B, checkRegion, dimensionsOk, layoutFrameSize, overlaps,
+  planeBpp, planeCount, planeHeight, planeOffset, planeStride, planeWidth,
 } from './common';
 
 // Method codes: GStreamer's GstVideoFlipMethod values (automatic, 8, is the element's job).
@@ -25,31 +27,26 @@ const TILE: i32 = 32;
  */
 export function videoflip_flip(src: usize, dst: usize, width: i32, height: i32, format: i32, method: i32): i32 {
   if (!dimensionsOk(width, height)) return ERR_DIMENSIONS;
-  const size = frameSize(format, width, height);
+  const size = layoutFrameSize(format, width, height);
   if (size < 0) return size;
   if (method < METHOD_NONE || method > METHOD_UPPER_RIGHT_DIAGONAL) return ERR_MODE;
   const turns = method == METHOD_CLOCKWISE || method == METHOD_COUNTERCLOCKWISE ||
     method == METHOD_UPPER_LEFT_DIAGONAL || method == METHOD_UPPER_RIGHT_DIAGONAL;
+  if (turns && format == FORMAT_Y42B) return ERR_MODE;
   const dw = turns ? height : width;
   const dh = turns ? width : height;
-  const outSize = frameSize(format, dw, dh);
+  const outSize = layoutFrameSize(format, dw, dh);
   let err = checkRegion(src, size);
   if (err != 0) return err;
   err = checkRegion(dst, outSize);
   if (err != 0) return err;
   if (overlaps(src, size, dst, outSize)) return ERR_OVERLAP;
 
-  flipPlane(src, mainStride(format, width), width, height, dst, mainStride(format, dw), mainBpp(format), method);
-  if (format == FORMAT_I420 || format == FORMAT_NV12) {
-    const bpp = format == FORMAT_NV12 ? 2 : 1;
-    const ss = chromaStride(format, width);
-    const ds = chromaStride(format, dw);
-    flipPlane(src + <usize>plane1Offset(width, height), ss, half(width), half(height),
-      dst + <usize>plane1Offset(dw, dh), ds, bpp, method);
-    if (format == FORMAT_I420) {
-      flipPlane(src + <usize>plane2Offset(width, height), ss, half(width), half(height),
-        dst + <usize>plane2Offset(dw, dh), ds, 1, method);
-    }
+  const planes = planeCount(format);
+  for (let p = 0; p < planes; p++) {
+    flipPlane(src + <usize>planeOffset(format, width, height, p), planeStride(format, width, p),
+      planeWidth(format, width, p), planeHeight(format, height, p),
+      dst + <usize>planeOffset(format, dw, dh, p), planeStride(format, dw, p), planeBpp(format, p), method);
   }
   return outSize;
 }

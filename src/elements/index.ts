@@ -33,3 +33,6 @@ export { VideoTestSrc } from './video/videotestsrc.js';
 export { VideoConvert } from './video/videoconvert.js';
 export { VideoScale } from './video/videoscale.js';
 export { VideoFlip } from './video/videoflip.js';
+export { Y4mParse } from './formats/y4m/y4mparse.js';
+export { Y4mEnc } from './formats/y4m/y4menc.js';
+export { RawVideoParse } from './formats/raw/rawvideoparse.js';

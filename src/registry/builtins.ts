@@ -36,6 +36,9 @@ import { VideoTestSrc } from '../elements/video/videotestsrc.js';
 import { VideoConvert } from '../elements/video/videoconvert.js';
 import { VideoScale } from '../elements/video/videoscale.js';
 import { VideoFlip } from '../elements/video/videoflip.js';
+import { Y4mParse } from '../elements/formats/y4m/y4mparse.js';
+import { Y4mEnc } from '../elements/formats/y4m/y4menc.js';
+import { RawVideoParse } from '../elements/formats/raw/rawvideoparse.js';
 import type { ElementClass } from '../element/element.js';
 import { Registry } from './registry.js';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +84,9 @@ export const BUILTIN_ELEMENTS: readonly (readonly [ElementClass, string])[] = [
   [VideoConvert, '../elements/video/videoconvert.js'],
   [VideoScale, '../elements/video/videoscale.js'],
   [VideoFlip, '../elements/video/videoflip.js'],
+  [Y4mParse, '../elements/formats/y4m/y4mparse.js'],
+  [Y4mEnc, '../elements/formats/y4m/y4menc.js'],
+  [RawVideoParse, '../elements/formats/raw/rawvideoparse.js'],
 ];
 
 /** A registry holding every built-in element and the file:// URI handler. */

@@ -9,22 +9,36 @@
  * | RGB | RGB | RU4(w*3) | 0 | stride*h |
  * | I420 | Y, U, V | RU4(w); RU4(RU2(w)/2) for U and V | 0; RU4(w)*RU2(h); + U stride*RU2(h)/2 | V offset + V plane |
  * | NV12 | Y, UV interleaved | RU4(w) for both | 0; RU4(w)*RU2(h) | UV offset + RU4(w)*RU2(h)/2 |
+ * | Y42B | Y, U, V | RU4(w); RU8(w)/2 for U and V | 0; RU4(w)*h; + U stride*h | V offset + V stride*h |
+ * | Y444 | Y, U, V | RU4(w) for all | 0; RU4(w)*h; 2*RU4(w)*h | 3*RU4(w)*h |
+ * | GRAY8 | Y | RU4(w) | 0 | stride*h |
  *
- * (RU2/RU4: round up to a multiple of 2/4.) Chroma planes are RU2(w)/2 samples wide and RU2(h)/2
- * rows high, so an odd size keeps its last column and row. The WebAssembly kernels
- * (assembly/video/common.ts) use the same arithmetic and export it as `video_frame_size`,
- * `video_plane_offset` and `video_plane_stride`; the kernel tests hold the two together.
+ * (RU2/RU4/RU8: round up to a multiple of 2/4/8.) I420 and NV12 chroma planes are RU2(w)/2
+ * samples wide and RU2(h)/2 rows high, Y42B's RU2(w)/2 wide and h high, so an odd size keeps
+ * its last column and row. The WebAssembly kernels (assembly/video/common.ts) use the same
+ * arithmetic and export it as `video_frame_size`, `video_plane_offset` and `video_plane_stride`;
+ * the kernel tests hold the two together.
+ *
+ * Format codes: 0..3 are the formats every video kernel handles (videotestsrc, videoconvert,
+ * videoscale, videoflip); 8 and up are planar formats that only the layout and videoflip know
+ * (a kernel tells the two groups apart by range, and 4..7 stay free for the first group).
  *
  * `videoLayout` allocates and is meant for negotiation; `videoFrameSize`, `videoPlaneOffset` and
  * `videoPlaneStride` are allocation-free.
  */
 
 /** Format codes shared with the kernels. */
-export const VideoFormat = { RGBA: 0, RGB: 1, I420: 2, NV12: 3 } as const;
+export const VideoFormat = { RGBA: 0, RGB: 1, I420: 2, NV12: 3, Y42B: 8, Y444: 9, GRAY8: 10 } as const;
 export type VideoFormat = (typeof VideoFormat)[keyof typeof VideoFormat];
 
-/** Caps names by code (`VIDEO_FORMAT_NAMES[VideoFormat.I420] === 'I420'`). */
-export const VIDEO_FORMAT_NAMES: readonly string[] = ['RGBA', 'RGB', 'I420', 'NV12'];
+/** Caps names by code (`VIDEO_FORMAT_NAMES[VideoFormat.I420] === 'I420'`); codes 4..7 are holes. */
+export const VIDEO_FORMAT_NAMES: readonly string[] = namesByCode();
+
+function namesByCode(): string[] {
+  const names: string[] = [];
+  for (const [name, code] of Object.entries(VideoFormat)) names[code] = name;
+  return names;
+}
 
 /** Colour matrices shared with the kernels; both limited range (Y 16..235, U/V 16..240). */
 export const VideoMatrix = { BT601: 0, BT709: 1 } as const;
@@ -63,8 +77,12 @@ export interface VideoLayout {
 }
 
 export function videoFormatFromName(name: string): VideoFormat | undefined {
-  const i = VIDEO_FORMAT_NAMES.indexOf(name);
-  return i < 0 ? undefined : (i as VideoFormat);
+  return Object.hasOwn(VideoFormat, name) ? VideoFormat[name as keyof typeof VideoFormat] : undefined;
+}
+
+/** Whether `code` is a format code (of either group). */
+export function isVideoFormat(code: number): code is VideoFormat {
+  return VIDEO_FORMAT_NAMES[code] !== undefined;
 }
 
 /** GStreamer's default matrix for YUV caps without colorimetry: BT.709 above 576 lines. */
@@ -79,12 +97,11 @@ export function defaultVideoChromaSite(height: number): VideoChromaSite {
 
 const ru2 = (v: number): number => (v + 1) & ~1;
 const ru4 = (v: number): number => (v + 3) & ~3;
+const ru8 = (v: number): number => (v + 7) & ~7;
 const half = (v: number): number => (v + 1) >> 1;
 
 function check(format: number, width: number, height: number): void {
-  if (!(format === 0 || format === 1 || format === 2 || format === 3)) {
-    throw new RangeError(`video layout: unknown format code ${format}`);
-  }
+  if (!isVideoFormat(format)) throw new RangeError(`video layout: unknown format code ${format}`);
   if (!isDimension(width)) throw new RangeError(`video layout: width ${width} is not an integer in 1..${VIDEO_MAX_DIMENSION}`);
   if (!isDimension(height)) throw new RangeError(`video layout: height ${height} is not an integer in 1..${VIDEO_MAX_DIMENSION}`);
 }
@@ -93,9 +110,18 @@ function isDimension(v: number): boolean {
   return Number.isInteger(v) && v >= 1 && v <= VIDEO_MAX_DIMENSION;
 }
 
-/** Number of planes: 1 for RGBA and RGB, 3 for I420, 2 for NV12. */
+/** Number of planes: 1 for RGBA, RGB and GRAY8, 2 for NV12, 3 for I420, Y42B and Y444. */
 export function videoPlaneCount(format: VideoFormat): number {
-  return format === VideoFormat.I420 ? 3 : format === VideoFormat.NV12 ? 2 : 1;
+  switch (format) {
+    case VideoFormat.I420:
+    case VideoFormat.Y42B:
+    case VideoFormat.Y444:
+      return 3;
+    case VideoFormat.NV12:
+      return 2;
+    default:
+      return 1;
+  }
 }
 
 /** Stride of `plane` for a frame `width` pixels wide. */
@@ -103,30 +129,41 @@ export function videoPlaneStride(format: VideoFormat, width: number, plane: numb
   if (plane < 0 || plane >= videoPlaneCount(format)) throw new RangeError(`video layout: no plane ${plane} in ${VIDEO_FORMAT_NAMES[format]}`);
   if (format === VideoFormat.RGBA) return width * 4;
   if (format === VideoFormat.RGB) return ru4(width * 3);
-  if (plane === 0 || format === VideoFormat.NV12) return ru4(width);
+  if (plane === 0 || format === VideoFormat.NV12 || format === VideoFormat.Y444) return ru4(width);
+  if (format === VideoFormat.Y42B) return ru8(width) / 2;
   return ru4(half(width));
+}
+
+/** Rows of `plane` in a frame `height` rows high (the rows with pixels, not the spare ones). */
+export function videoPlaneHeight(format: VideoFormat, height: number, plane: number): number {
+  return plane > 0 && (format === VideoFormat.I420 || format === VideoFormat.NV12) ? half(height) : height;
+}
+
+/** Samples per row of `plane` (NV12's UV pairs count as one) in a frame `width` pixels wide. */
+export function videoPlaneWidth(format: VideoFormat, width: number, plane: number): number {
+  return plane > 0 && format !== VideoFormat.Y444 ? half(width) : width;
 }
 
 /** Byte offset of `plane` in a width x height frame. */
 export function videoPlaneOffset(format: VideoFormat, width: number, height: number, plane: number): number {
   if (plane < 0 || plane >= videoPlaneCount(format)) throw new RangeError(`video layout: no plane ${plane} in ${VIDEO_FORMAT_NAMES[format]}`);
   if (plane === 0) return 0;
-  const uOffset = ru4(width) * ru2(height);
-  return plane === 1 ? uOffset : uOffset + ru4(half(width)) * half(height);
+  // I420 and NV12 reserve RU2(h) luma rows; the 4:2:2 and 4:4:4 formats h.
+  const lumaRows = format === VideoFormat.I420 || format === VideoFormat.NV12 ? ru2(height) : height;
+  const uOffset = ru4(width) * lumaRows;
+  return plane === 1 ? uOffset : uOffset + videoPlaneStride(format, width, 1) * videoPlaneHeight(format, height, 1);
 }
 
 /** Bytes of a width x height frame; throws a RangeError for a bad format or size. */
 export function videoFrameSize(format: VideoFormat, width: number, height: number): number {
   check(format, width, height);
-  switch (format) {
-    case VideoFormat.RGBA:
-    case VideoFormat.RGB:
-      return videoPlaneStride(format, width, 0) * height;
-    case VideoFormat.I420:
-      return videoPlaneOffset(format, width, height, 2) + ru4(half(width)) * half(height);
-    case VideoFormat.NV12:
-      return videoPlaneOffset(format, width, height, 1) + ru4(width) * half(height);
-  }
+  const last = videoPlaneCount(format) - 1;
+  return videoPlaneOffset(format, width, height, last) + videoPlaneStride(format, width, last) * videoPlaneHeight(format, height, last);
+}
+
+/** Bytes per sample of `plane`: 4 RGBA, 3 RGB, 2 NV12's UV pairs, else 1. */
+export function videoPlaneBytesPerSample(format: VideoFormat, plane: number): number {
+  return format === VideoFormat.RGBA ? 4 : format === VideoFormat.RGB ? 3 : format === VideoFormat.NV12 && plane > 0 ? 2 : 1;
 }
 
 /** The whole layout of a width x height frame; throws a RangeError for a bad format or size. */
@@ -134,13 +171,12 @@ export function videoLayout(format: VideoFormat, width: number, height: number):
   const size = videoFrameSize(format, width, height);
   const planes: VideoPlane[] = [];
   for (let p = 0; p < videoPlaneCount(format); p++) {
-    const chroma = p > 0;
     planes.push({
       offset: videoPlaneOffset(format, width, height, p),
       stride: videoPlaneStride(format, width, p),
-      width: chroma ? half(width) : width,
-      height: chroma ? half(height) : height,
-      bytesPerSample: format === VideoFormat.RGBA ? 4 : format === VideoFormat.RGB ? 3 : format === VideoFormat.NV12 && chroma ? 2 : 1,
+      width: videoPlaneWidth(format, width, p),
+      height: videoPlaneHeight(format, height, p),
+      bytesPerSample: videoPlaneBytesPerSample(format, p),
     });
   }
   return { format, width, height, planes, size };

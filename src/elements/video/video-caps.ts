@@ -11,11 +11,25 @@ import {
  * allocates caps.
  */
 
-/** The formats the video kernels handle, in the order elements prefer them (I420 first). */
+/**
+ * The formats every video kernel handles (videotestsrc, videoconvert, videoscale, videoflip), in
+ * the order elements prefer them (I420 first). The default of `videoInfo` and `videoCapsText`.
+ */
 export const VIDEO_FORMATS: readonly string[] = ['I420', 'NV12', 'RGBA', 'RGB'];
 
-/** Raw video in a format the kernels handle, any size up to 16384, any frame rate. */
-export const VIDEO_CAPS_TEXT = `video/x-raw, format=(string){ ${VIDEO_FORMATS.join(', ')} }, width=(int)[ 1, ${VIDEO_MAX_DIMENSION} ], height=(int)[ 1, ${VIDEO_MAX_DIMENSION} ], framerate=(fraction)[ 0/1, 2147483647/1 ]`;
+/**
+ * Every format the layout knows (layout.ts): the above, then the planar formats that only
+ * videoflip and the byte-stream elements (y4mparse, y4menc, rawvideoparse) take.
+ */
+export const VIDEO_LAYOUT_FORMATS: readonly string[] = [...VIDEO_FORMATS, 'Y42B', 'Y444', 'GRAY8'];
+
+/** Raw video in one of `formats`, any size up to 16384, any frame rate. */
+export function videoCapsText(formats: readonly string[]): string {
+  return `video/x-raw, format=(string){ ${formats.join(', ')} }, width=(int)[ 1, ${VIDEO_MAX_DIMENSION} ], height=(int)[ 1, ${VIDEO_MAX_DIMENSION} ], framerate=(fraction)[ 0/1, 2147483647/1 ]`;
+}
+
+/** Raw video in a format every kernel handles, any size up to 16384, any frame rate. */
+export const VIDEO_CAPS_TEXT = videoCapsText(VIDEO_FORMATS);
 export const VIDEO_CAPS: Caps = parseCaps(VIDEO_CAPS_TEXT);
 
 /** What a video element needs from negotiated caps. */
@@ -30,7 +44,7 @@ export interface VideoInfo {
   readonly fpsD: number;
   /** Bytes of one frame (layout.ts). */
   readonly size: number;
-  /** I420 or NV12. */
+  /** I420, NV12, Y42B or Y444 (GRAY8 has no chroma, so no matrix). */
   readonly yuv: boolean;
   /** The caps' colorimetry text, or undefined. */
   readonly colorimetry: string | undefined;
@@ -44,23 +58,27 @@ export interface VideoInfo {
   readonly chromaProblem: string | null;
 }
 
-/** The fixed video format of `caps`, or a NOT_NEGOTIATED error naming the element and the field. */
-export function videoInfo(caps: Caps, element: string): VideoInfo {
+/**
+ * The fixed video format of `caps`, or a NOT_NEGOTIATED error naming the element and the field.
+ * `formats` are the ones the element takes (by default those every kernel handles), so in-band
+ * caps in another format are refused here, as negotiation refuses them by the template.
+ */
+export function videoInfo(caps: Caps, element: string, formats: readonly string[] = VIDEO_FORMATS): VideoInfo {
   const s = caps.structures[0];
   const fail = (what: string): never => {
     throw new ParallaxError('NOT_NEGOTIATED', `${element}: ${what} in caps ${caps.toString()}`);
   };
   if (s === undefined || s.name !== 'video/x-raw') return fail('expected video/x-raw');
   const formatName = s.getString('format');
-  const format = formatName === undefined ? undefined : videoFormatFromName(formatName);
-  if (format === undefined) return fail(`format ${formatName ?? '(missing)'} is not one of ${VIDEO_FORMATS.join(', ')}`);
+  const format = formatName === undefined || !formats.includes(formatName) ? undefined : videoFormatFromName(formatName);
+  if (format === undefined) return fail(`format ${formatName ?? '(missing)'} is not one of ${formats.join(', ')}`);
   const width = s.getInt('width');
   const height = s.getInt('height');
   if (width === undefined || width < 1 || width > VIDEO_MAX_DIMENSION) return fail(`width ${width ?? '(missing)'} is not in 1..${VIDEO_MAX_DIMENSION}`);
   if (height === undefined || height < 1 || height > VIDEO_MAX_DIMENSION) return fail(`height ${height ?? '(missing)'} is not in 1..${VIDEO_MAX_DIMENSION}`);
   const rate = s.getFraction('framerate');
   if (s.has('framerate') && (rate === undefined || rate.num < 0)) return fail('framerate is not a fixed fraction of at least 0/1');
-  const yuv = format === VideoFormat.I420 || format === VideoFormat.NV12;
+  const yuv = isYuvName(VIDEO_FORMAT_NAMES[format]!);
   const colorimetry = s.getString('colorimetry');
   const m = yuv ? matrixOf(colorimetry, height) : { matrix: defaultVideoMatrix(height), problem: null };
   const site = s.getString('chroma-site');
@@ -132,7 +150,7 @@ export function preferString(s: Structure, field: string, value: string): Struct
   return v !== undefined && v.kind === 'list' && stringsOf(v).includes(value) ? s.with(field, CapsValue.string(value)) : s;
 }
 
-/** Whether a format name is YUV (I420, NV12). */
+/** Whether a format name is YUV with chroma (I420, NV12, Y42B, Y444). */
 export function isYuvName(name: string): boolean {
-  return name === 'I420' || name === 'NV12';
+  return name === 'I420' || name === 'NV12' || name === 'Y42B' || name === 'Y444';
 }

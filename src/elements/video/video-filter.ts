@@ -8,7 +8,7 @@ import { ParallaxError } from '../../errors.js';
 import { kernelPlace, payloadAddress, type KernelPlace } from '../../wasm/kernel-place.js';
 import type { BuiltinKernels } from '../../wasm/kernel-host.js';
 import { videoKernelFailure } from './kernel-errors.js';
-import { describeVideo, videoInfo, type VideoInfo } from './video-caps.js';
+import { VIDEO_FORMATS, describeVideo, videoInfo, type VideoInfo } from './video-caps.js';
 
 /** A kernel export as the element calls it: addresses and sizes in, bytes written or an error out. */
 export type VideoKernel = (...args: number[]) => number;
@@ -35,6 +35,8 @@ export abstract class VideoFilter extends Transform {
   /** Both sides are known and `configure` accepted them. */
   private ready = false;
   private passthrough = false;
+  /** The formats this element takes (its templates' list): in-band caps in another are refused. */
+  protected readonly formats: readonly string[] = VIDEO_FORMATS;
 
   /**
    * Checks that `from` → `to` is something this element does and chooses its kernel (by name;
@@ -65,7 +67,7 @@ export abstract class VideoFilter extends Transform {
    * side set alone may meet the output of an earlier negotiation, which is checked later).
    */
   override setCaps(pad: Pad, caps: Caps): boolean {
-    const info = videoInfo(caps, this.name);
+    const info = videoInfo(caps, this.name, this.formats);
     if (pad.direction === 'sink') this.inInfo = info;
     else this.outInfo = info;
     this.ready = false;

@@ -4,8 +4,8 @@ import type { Pad } from '../../element/pad.js';
 import { convertPropertyValue, type EnumValue, type PropertyValue } from '../../element/property.js';
 import { ParallaxError } from '../../errors.js';
 import type { BuiltinKernels } from '../../wasm/kernel-host.js';
-import { VideoFlipMethod, flipSwapsDimensions, videoflip_flip } from './reference/index.js';
-import { VIDEO_CAPS_TEXT, describeVideo, mapVideoStructures, type VideoInfo } from './video-caps.js';
+import { VideoFlipMethod, flipCanTurn, flipSwapsDimensions, videoflip_flip } from './reference/index.js';
+import { VIDEO_LAYOUT_FORMATS, describeVideo, mapVideoStructures, videoCapsText, type VideoInfo } from './video-caps.js';
 import { VideoFilter, missingExport, type VideoKernel } from './video-filter.js';
 
 /** GStreamer's GstVideoFlipMethod nicks and values (all but automatic, which reads orientation tags). */
@@ -24,6 +24,9 @@ const METHODS: readonly EnumValue[] = [
 const DIRECTIONS: readonly EnumValue[] = ['identity', '90r', '180', '90l', 'horiz', 'vert', 'ul-lr', 'ur-ll']
   .map((nick, i) => ({ nick, value: METHODS[i]!.value, description: METHODS[i]!.description! }));
 
+/** Every format the layout knows: the kernels' four, and Y42B, Y444 and GRAY8. */
+const FLIP_CAPS_TEXT = videoCapsText(VIDEO_LAYOUT_FORMATS);
+
 /** The two properties that name the method, each with its nicks. */
 const NAMES: Readonly<Record<string, readonly EnumValue[]>> = { method: METHODS, 'video-direction': DIRECTIONS };
 
@@ -34,10 +37,16 @@ const NAMES: Readonly<Record<string, readonly EnumValue[]>> = { method: METHODS,
  *
  * Rotates and mirrors raw video, after GStreamer's videoflip: `method` none (the default: buffers
  * pass through untouched, zero copy), clockwise, rotate-180, counterclockwise, horizontal-flip,
- * vertical-flip, upper-left-diagonal, upper-right-diagonal, on every plane of I420, NV12, RGBA
- * and RGB. The turning methods (clockwise, counterclockwise and the diagonals) swap width and
- * height between the two sides' caps (and invert a pixel-aspect-ratio); format and the other
- * fields pass through.
+ * vertical-flip, upper-left-diagonal, upper-right-diagonal, on every plane of I420, NV12, RGBA,
+ * RGB, Y444 and GRAY8. The turning methods (clockwise, counterclockwise and the diagonals) swap
+ * width and height between the two sides' caps (and invert a pixel-aspect-ratio); format and
+ * the other fields (chroma-site, colorimetry) pass through.
+ *
+ * Y42B (4:2:2) takes the methods that keep the size (none, rotate-180, horizontal-flip,
+ * vertical-flip). A turn would make its chroma 4:4:0 (half height, full width), which has no
+ * format here, so a turning method on Y42B is refused with NOT_NEGOTIATED, at negotiation or
+ * when the method is set (GStreamer's videoflip does not take 8-bit Y42B at all; convert to
+ * I420 or Y444 first).
  *
  * `video-direction` is the same setting by GStreamer's GstVideoOrientationMethod nicks (identity,
  * 90r, 180, 90l, horiz, vert, ul-lr, ur-ll); setting either sets both. The output is GStreamer
@@ -63,8 +72,8 @@ export class VideoFlip extends VideoFilter {
     description: 'Flips and rotates video',
     example: 'videotestsrc num-buffers=5 ! video/x-raw,width=320,height=240 ! videoflip method=clockwise ! video/x-raw,width=240,height=320 ! fakesink',
     padTemplates: [
-      { name: 'sink', direction: 'sink', presence: 'always', caps: VIDEO_CAPS_TEXT },
-      { name: 'src', direction: 'src', presence: 'always', caps: VIDEO_CAPS_TEXT },
+      { name: 'sink', direction: 'sink', presence: 'always', caps: FLIP_CAPS_TEXT },
+      { name: 'src', direction: 'src', presence: 'always', caps: FLIP_CAPS_TEXT },
     ],
     properties: {
       method: { type: 'enum', default: 'none', mutable: true, description: 'method (a change that turns the output size needs a stopped pipeline)', values: METHODS },
@@ -75,6 +84,7 @@ export class VideoFlip extends VideoFilter {
     sharedMemory: true,
   };
 
+  protected override readonly formats = VIDEO_LAYOUT_FORMATS;
   private method: number = VideoFlipMethod.NONE;
   private wasmKernel: VideoKernel | null = null;
 
@@ -82,9 +92,10 @@ export class VideoFlip extends VideoFilter {
   override set(name: string, raw: unknown): void {
     const from = this.inInfo;
     const table = NAMES[name];
-    if (table !== undefined && this.state !== 'suspended' && from !== null && from.width !== from.height) {
+    if (table !== undefined && this.state !== 'suspended' && from !== null) {
       const next = codeOf(table, convertPropertyValue(this.propertySpec(name)!, raw, { element: this.name, property: name }) as string);
-      if (flipSwapsDimensions(next) !== flipSwapsDimensions(this.method)) {
+      if (flipSwapsDimensions(next) && !flipCanTurn(from.format)) throw cannotTurn(this.name, nickOf(table, next), from);
+      if (from.width !== from.height && flipSwapsDimensions(next) !== flipSwapsDimensions(this.method)) {
         const [w, h] = flipSwapsDimensions(this.method) ? [from.height, from.width] : [from.width, from.height];
         throw new ParallaxError('PROPERTY_NOT_MUTABLE',
           `property ${name} of ${this.name} cannot change from ${nickOf(table, this.method)} to ${nickOf(table, next)} while the pipeline is prepared: ` +
@@ -113,6 +124,7 @@ export class VideoFlip extends VideoFilter {
 
   protected configure(from: VideoInfo, to: VideoInfo): boolean {
     const turns = flipSwapsDimensions(this.method);
+    if (turns && !flipCanTurn(from.format)) throw cannotTurn(this.name, nickOf(METHODS, this.method), from);
     const [w, h] = turns ? [from.height, from.width] : [from.width, from.height];
     if (from.format !== to.format || to.width !== w || to.height !== h) {
       throw new ParallaxError('NOT_NEGOTIATED', `${this.name}: method ${nickOf(METHODS, this.method)} turns ${describeVideo(from)} into ${from.formatName} ${w}x${h}, not ${describeVideo(to)}`);
@@ -133,6 +145,13 @@ export class VideoFlip extends VideoFilter {
   protected kernelName(): string {
     return 'videoflip_flip';
   }
+}
+
+/** Why a turning method cannot run on `from` (Y42B): a NOT_NEGOTIATED error naming the element. */
+function cannotTurn(element: string, method: string, from: VideoInfo): ParallaxError {
+  return new ParallaxError('NOT_NEGOTIATED',
+    `${element}: method ${method} cannot turn ${describeVideo(from)}: its 4:2:2 chroma would become 4:4:0, which has no format here; ` +
+    'use none, rotate-180, horizontal-flip or vertical-flip, or convert to I420 or Y444 first');
 }
 
 /** Width and height swapped, and a fixed pixel-aspect-ratio inverted, as a quarter turn does. */

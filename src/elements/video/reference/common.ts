@@ -1,4 +1,4 @@
-import { VIDEO_MAX_DIMENSION, VideoFormat, videoPlaneOffset, videoPlaneStride } from '../layout.js';
+import { VIDEO_MAX_DIMENSION, VideoFormat, isVideoFormat, videoFrameSize, videoPlaneOffset, videoPlaneStride } from '../layout.js';
 
 /**
  * What the JS reference kernels share, mirroring assembly/video/common.ts: the error codes and
@@ -29,11 +29,17 @@ export function dimensionsOk(width: number, height: number): boolean {
   return width >= 1 && height >= 1 && width <= VIDEO_MAX_DIMENSION && height <= VIDEO_MAX_DIMENSION;
 }
 
+/** One of the formats every kernel handles (codes 0..3; layout.ts). */
 export function formatOk(format: number): format is VideoFormat {
   return format === 0 || format === 1 || format === 2 || format === 3;
 }
 
-/** Frame bytes, or FORMAT for an unknown format; dimensions already checked. */
+/** Frame bytes of any format the layout knows (videoflip's and the layout exports'), or FORMAT. */
+export function layoutFrameSize(format: number, width: number, height: number): number {
+  return isVideoFormat(format) ? videoFrameSize(format, width, height) : VideoKernelError.FORMAT;
+}
+
+/** Frame bytes of a format every kernel handles, or FORMAT for another; dimensions already checked. */
 export function frameSize(format: number, width: number, height: number): number {
   if (!formatOk(format)) return VideoKernelError.FORMAT;
   if (format === VideoFormat.RGBA || format === VideoFormat.RGB) return mainStride(format, width) * height;

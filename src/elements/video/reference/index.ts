@@ -13,5 +13,5 @@ export {
   videoconvert_rgba_to_rgb,
 } from './videoconvert.js';
 export { VideoScaleMethod, videoscale_scale } from './videoscale.js';
-export { VideoFlipMethod, flipSwapsDimensions, videoflip_flip } from './videoflip.js';
+export { VideoFlipMethod, flipCanTurn, flipSwapsDimensions, videoflip_flip } from './videoflip.js';
 export { video_frame_size, video_plane_offset, video_plane_stride } from './layout-abi.js';

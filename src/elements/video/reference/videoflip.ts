@@ -1,13 +1,14 @@
 import { viewsOf } from '../../../wasm/views.js';
-import { VideoFormat } from '../layout.js';
 import {
-  VideoKernelError, checkRegion, chromaStride, copyPixel, dimensionsOk, frameSize, half, mainBpp, mainStride,
-  overlaps, plane1Offset, plane2Offset,
-} from './common.js';
+  VideoFormat, videoPlaneBytesPerSample, videoPlaneCount, videoPlaneHeight, videoPlaneOffset, videoPlaneStride, videoPlaneWidth,
+} from '../layout.js';
+import { VideoKernelError, checkRegion, copyPixel, dimensionsOk, layoutFrameSize, overlaps } from './common.js';
 
 /**
- * The JS twin of assembly/video/videoflip.ts: rotations and mirrors, plane by plane. The
- * turning methods write a height x width frame. Data thread only; allocation-free.
+ * The JS twin of assembly/video/videoflip.ts: rotations and mirrors, plane by plane, for every
+ * format the layout knows. The turning methods write a height x width frame; Y42B refuses them
+ * (MODE): its 4:2:2 chroma turned would be 4:4:0, which has no layout here. Data thread only;
+ * allocation-free.
  */
 
 /** Method codes: GStreamer's GstVideoFlipMethod values (automatic, 8, is the element's job). */
@@ -36,14 +37,15 @@ export function videoflip_flip(mem: ArrayBufferLike, src: number, dst: number, w
   format |= 0;
   method |= 0;
   if (!dimensionsOk(width, height)) return VideoKernelError.DIMENSIONS;
-  const size = frameSize(format, width, height);
+  const size = layoutFrameSize(format, width, height);
   if (size < 0) return size;
   const f = format as VideoFormat;
   if (method < VideoFlipMethod.NONE || method > VideoFlipMethod.UPPER_RIGHT_DIAGONAL) return VideoKernelError.MODE;
   const turns = flipSwapsDimensions(method);
+  if (turns && !flipCanTurn(f)) return VideoKernelError.MODE;
   const dw = turns ? height : width;
   const dh = turns ? width : height;
-  const outSize = frameSize(f, dw, dh);
+  const outSize = layoutFrameSize(f, dw, dh);
   let err = checkRegion(mem, src, size);
   if (err !== 0) return err;
   err = checkRegion(mem, dst, outSize);
@@ -51,17 +53,18 @@ export function videoflip_flip(mem: ArrayBufferLike, src: number, dst: number, w
   if (overlaps(src, size, dst, outSize)) return VideoKernelError.OVERLAP;
 
   const u8 = viewsOf(mem).u8;
-  flipPlane(u8, src, mainStride(f, width), width, height, dst, mainStride(f, dw), mainBpp(f), method);
-  if (f === VideoFormat.I420 || f === VideoFormat.NV12) {
-    const bpp = f === VideoFormat.NV12 ? 2 : 1;
-    const ss = chromaStride(f, width);
-    const ds = chromaStride(f, dw);
-    flipPlane(u8, src + plane1Offset(width, height), ss, half(width), half(height), dst + plane1Offset(dw, dh), ds, bpp, method);
-    if (f === VideoFormat.I420) {
-      flipPlane(u8, src + plane2Offset(width, height), ss, half(width), half(height), dst + plane2Offset(dw, dh), ds, 1, method);
-    }
+  for (let p = 0; p < videoPlaneCount(f); p++) {
+    flipPlane(
+      u8, src + videoPlaneOffset(f, width, height, p), videoPlaneStride(f, width, p), videoPlaneWidth(f, width, p), videoPlaneHeight(f, height, p),
+      dst + videoPlaneOffset(f, dw, dh, p), videoPlaneStride(f, dw, p), videoPlaneBytesPerSample(f, p), method,
+    );
   }
   return outSize;
+}
+
+/** Whether the turning methods keep `format`: all but Y42B, whose turned chroma would be 4:4:0. */
+export function flipCanTurn(format: number): boolean {
+  return format !== VideoFormat.Y42B;
 }
 
 function flipPlane(u8: Uint8Array, src: number, ss: number, w: number, h: number, dst: number, ds: number, bpp: number, method: number): void {
