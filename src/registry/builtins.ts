@@ -6,6 +6,16 @@ import { Queue } from '../elements/flow/queue.js';
 import { Tee } from '../elements/flow/tee.js';
 import { Funnel } from '../elements/flow/funnel.js';
 import { Valve } from '../elements/flow/valve.js';
+import { InputSelector } from '../elements/flow/input-selector.js';
+import { OutputSelector } from '../elements/flow/output-selector.js';
+import { Concat } from '../elements/flow/concat.js';
+import { StreamIdDemux } from '../elements/flow/streamiddemux.js';
+import { Batch } from '../elements/flow/batch.js';
+import { Unbatch } from '../elements/flow/unbatch.js';
+import { Delay } from '../elements/timing/delay.js';
+import { RateLimit } from '../elements/timing/ratelimit.js';
+import { Timeout } from '../elements/timing/timeout.js';
+import { ClockSync } from '../elements/timing/clocksync.js';
 import { FileSrc } from '../elements/io/filesrc.js';
 import { FileSink } from '../elements/io/filesink.js';
 import { MultiFileSrc } from '../elements/io/multifilesrc.js';
@@ -54,6 +64,16 @@ export const BUILTIN_ELEMENTS: readonly (readonly [ElementClass, string])[] = [
   [Tee, '../elements/flow/tee.js'],
   [Funnel, '../elements/flow/funnel.js'],
   [Valve, '../elements/flow/valve.js'],
+  [InputSelector, '../elements/flow/input-selector.js'],
+  [OutputSelector, '../elements/flow/output-selector.js'],
+  [Concat, '../elements/flow/concat.js'],
+  [StreamIdDemux, '../elements/flow/streamiddemux.js'],
+  [Batch, '../elements/flow/batch.js'],
+  [Unbatch, '../elements/flow/unbatch.js'],
+  [Delay, '../elements/timing/delay.js'],
+  [RateLimit, '../elements/timing/ratelimit.js'],
+  [Timeout, '../elements/timing/timeout.js'],
+  [ClockSync, '../elements/timing/clocksync.js'],
   [FileSrc, '../elements/io/filesrc.js'],
   [FileSink, '../elements/io/filesink.js'],
   [MultiFileSrc, '../elements/io/multifilesrc.js'],

@@ -160,7 +160,7 @@ describe('parallax-inspect', () => {
   it('lists elements by classification', () => {
     const r = run(INSPECT);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Source\/Testing:\n {2}fakesrc/);
+    expect(r.out).toMatch(/Source\/Testing:\n(?: {2}\S+.*\n)* {2}fakesrc/);
     expect(r.out).toContain(`Total: ${createDefaultRegistry().list().length} elements`);
     expect(r.out).toMatch(/Source\/Audio:\n {2}audiotestsrc/);
   });

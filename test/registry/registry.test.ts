@@ -11,7 +11,7 @@ describe('registry', () => {
   it('lists the built-in elements with module specifiers', () => {
     const r = createDefaultRegistry();
     const names = r.list().map((e) => e.factory);
-    expect(names).toEqual(['appsink', 'appsrc', 'audioconvert', 'audiomixer', 'audiotestsrc', 'biquad', 'capsfilter', 'consolesink', 'datasrc', 'fakesink', 'fakesrc', 'fdsink', 'fdsrc', 'filesink', 'filesrc', 'funnel', 'identity', 'ipcsink', 'ipcsrc', 'multifilesink', 'multifilesrc', 'parallel', 'pngsink', 'queue', 'rawaudioparse', 'rawvideoparse', 'tee', 'testsrc', 'valve', 'videoconvert', 'videoflip', 'videoscale', 'videotestsrc', 'volume', 'wasmsink', 'wasmsrc', 'wasmtransform', 'wavenc', 'wavparse', 'y4menc', 'y4mparse']);
+    expect(names).toEqual(['appsink', 'appsrc', 'audioconvert', 'audiomixer', 'audiotestsrc', 'batch', 'biquad', 'capsfilter', 'clocksync', 'concat', 'consolesink', 'datasrc', 'delay', 'fakesink', 'fakesrc', 'fdsink', 'fdsrc', 'filesink', 'filesrc', 'funnel', 'identity', 'input-selector', 'ipcsink', 'ipcsrc', 'multifilesink', 'multifilesrc', 'output-selector', 'parallel', 'pngsink', 'queue', 'ratelimit', 'rawaudioparse', 'rawvideoparse', 'streamiddemux', 'tee', 'testsrc', 'timeout', 'unbatch', 'valve', 'videoconvert', 'videoflip', 'videoscale', 'videotestsrc', 'volume', 'wasmsink', 'wasmsrc', 'wasmtransform', 'wavenc', 'wavparse', 'y4menc', 'y4mparse']);
     for (const e of r.list()) expect(e.module).toMatch(/^file:.*\/elements\/.+\.js$/);
   });
 
