@@ -34,6 +34,8 @@ export class AppSinkReader {
   private readonly offFailure: () => void;
 
   constructor(private readonly pipeline: Pipeline, readonly sink: AppSink, onFailure: (e: Error) => void) {
+    // A stream cannot go back: a header rewrite at EOS would land at its end (see AppSink).
+    sink.set('rewrites', 'drop');
     this.offFailure = watchFailure(pipeline, (e) => {
       if (this.closed) return;
       this.failure = e;

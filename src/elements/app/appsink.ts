@@ -1,5 +1,6 @@
 import { createNanoEvents, type Unsubscribe } from 'nanoevents';
 import type { Buffer } from '../../element/buffer.js';
+import type { Event } from '../../element/event.js';
 import { SINK_PROPERTIES, Sink } from '../../element/base/sink.js';
 import { Caps } from '../../element/caps/index.js';
 import { FlowResult } from '../../element/flow.js';
@@ -23,7 +24,9 @@ import { BufferQueue } from './buffer-queue.js';
  *
  * As a stream of bytes: `pipeline.toReadable(name)` (a Node Readable) or `pipeline.toWebStream(name)`
  * (a WHATWG ReadableStream) pull from it only as their consumer reads, and copy each buffer out
- * once (src/app/).
+ * once (src/app/). They set `rewrites=drop`: a bytes segment that goes back (wavenc rewriting its
+ * header at EOS) cannot be honoured by a stream, so what follows it is dropped with a warning, as
+ * filesink does on a pipe, instead of being appended to the end.
  *
  * Consume while the pipeline runs (`const done = pipeline.run(); for await (…) …; await done`):
  * with `wait-on-eos=true` (the default) the pipeline's `eos` only comes once every buffer has been
@@ -44,6 +47,14 @@ export class AppSink extends Sink {
       'max-bytes': { type: 'uint64', default: 0, description: 'Queue limit in bytes (0 = unlimited)', mutable: true },
       drop: { type: 'bool', default: false, description: 'When full, drop the oldest buffer instead of making upstream wait', mutable: true },
       'wait-on-eos': { type: 'bool', default: true, description: 'At EOS, wait until the application pulled every queued buffer', mutable: true },
+      rewrites: {
+        type: 'enum', default: 'deliver', mutable: true,
+        description: 'Buffers after a bytes segment that goes back over bytes already received (wavenc rewriting its header)',
+        values: [
+          { nick: 'deliver', value: 0, description: 'Queue them like any other (GStreamer\'s appsink)' },
+          { nick: 'drop', value: 1, description: 'Drop them with a warning: the consumer is a stream that cannot go back' },
+        ],
+      },
       'current-level-buffers': { type: 'uint64', default: 0, readonly: true, description: 'Buffers queued now' },
       'current-level-bytes': { type: 'uint64', default: 0, readonly: true, description: 'Bytes queued now' },
       dropped: { type: 'uint64', default: 0, readonly: true, description: 'Buffers dropped because the queue was full (drop=true)' },
@@ -126,7 +137,33 @@ export class AppSink extends Sink {
     return accepted.isAny() || caps.canIntersect(accepted);
   }
 
+  /** Payload bytes received since start, and whether buffers now rewrite earlier bytes (rewrites=drop). */
+  private received = 0;
+  private skippingRewrite = false;
+
+  override chain(pad: Pad, buf: Buffer): FlowResult {
+    if (this.skippingRewrite) {
+      buf.release();
+      return FlowResult.OK;
+    }
+    this.received += buf.size;
+    return super.chain(pad, buf);
+  }
+
+  override sinkEvent(pad: Pad, ev: Event): boolean {
+    if (ev.type === 'segment') {
+      const back = ev.segment.format === 'bytes' && ev.segment.start < this.received;
+      if (back && this.get('rewrites') === 'drop') {
+        this.warning(`dropped what follows a bytes segment back to byte ${ev.segment.start} (${this.received} bytes already received): the consumer cannot go back (rewrites=drop)`);
+      }
+      this.skippingRewrite = back && this.get('rewrites') === 'drop';
+    }
+    return super.sinkEvent(pad, ev);
+  }
+
   override start(): void | Promise<void> {
+    this.received = 0;
+    this.skippingRewrite = false;
     this.flushing = false;
     this.eosDone = false;
     this.droppedCount = 0;
