@@ -8,6 +8,7 @@ import type { Pad } from '../../../element/pad.js';
 import { copyPayload } from '../../../memory/copy-counter.js';
 import { durationOfFrames } from '../../audio/format.js';
 import { PCM_FORMATS, RAW_AUDIO_CAPS_TEXT, pcmFormat } from './pcm-formats.js';
+import { announceCaps } from '../announce-caps.js';
 
 const SRC_CAPS = parseCaps(RAW_AUDIO_CAPS_TEXT);
 
@@ -148,13 +149,7 @@ export class RawAudioParse extends Transform {
     const f = this.framing ?? this.fromProperties();
     this.framing = f;
     this.headerSent = true;
-    const caps = this.capsOf(f);
-    this.srcPad.caps = caps;
-    if (!this.srcPad.pushEvent(Events.caps(caps))) {
-      this.error(`downstream refused caps ${caps.toString()}`);
-      return false;
-    }
-    return this.srcPad.pushEvent(Events.segment());
+    return announceCaps(this, this.srcPad, this.capsOf(f));
   }
 
   override chain(_pad: Pad, buf: Buffer): FlowResult {

@@ -1,7 +1,7 @@
 import { Buffer, BufferFlags } from '../../../element/buffer.js';
 import { Transform } from '../../../element/base/transform.js';
 import { Caps, parseCaps } from '../../../element/caps/index.js';
-import { Events, type Event } from '../../../element/event.js';
+import type { Event } from '../../../element/event.js';
 import { FlowResult } from '../../../element/flow.js';
 import type { ElementMetadata } from '../../../element/metadata.js';
 import type { Pad } from '../../../element/pad.js';
@@ -10,6 +10,7 @@ import { copyPayload } from '../../../memory/copy-counter.js';
 import { frameTime } from '../../video/frame-time.js';
 import { VIDEO_MAX_DIMENSION, videoFormatFromName, videoFrameSize } from '../../video/layout.js';
 import { VIDEO_LAYOUT_FORMATS, videoCapsText } from '../../video/video-caps.js';
+import { announceCaps } from '../announce-caps.js';
 
 const SRC_CAPS = parseCaps(videoCapsText(VIDEO_LAYOUT_FORMATS));
 /** GStreamer's GstVideoFormat numbers, so `format` has the values of GStreamer's rawvideoparse. */
@@ -117,13 +118,7 @@ export class RawVideoParse extends Transform {
   private sendHeader(): boolean {
     if (this.headerSent) return true;
     this.headerSent = true;
-    const caps = this.caps();
-    this.srcPad.caps = caps;
-    if (!this.srcPad.pushEvent(Events.caps(caps))) {
-      this.error(`downstream refused caps ${caps.toString()}`);
-      return false;
-    }
-    return this.srcPad.pushEvent(Events.segment());
+    return announceCaps(this, this.srcPad, this.caps());
   }
 
   override chain(_pad: Pad, buf: Buffer): FlowResult {

@@ -1,13 +1,14 @@
 import { Buffer, BufferFlags } from '../../../element/buffer.js';
 import { Transform } from '../../../element/base/transform.js';
 import { Caps, parseCaps } from '../../../element/caps/index.js';
-import { Events, type Event } from '../../../element/event.js';
+import type { Event } from '../../../element/event.js';
 import { FlowResult } from '../../../element/flow.js';
 import type { ElementMetadata } from '../../../element/metadata.js';
 import type { Pad } from '../../../element/pad.js';
 import { durationOfFrames } from '../../audio/format.js';
 import { copyPayload } from '../../../memory/copy-counter.js';
 import { WAV_AUDIO_CAPS_TEXT, parseFmt, wavCapsText, type WavFormat } from './wav-format.js';
+import { announceCaps } from '../announce-caps.js';
 
 const SRC_CAPS = parseCaps(WAV_AUDIO_CAPS_TEXT);
 /** A `fmt ` chunk longer than this is not a format description (WAVE_FORMAT_EXTENSIBLE is 40). */
@@ -257,13 +258,7 @@ export class WavParse extends Transform {
   /** The header is read: the file's caps, then a time segment, go downstream before any sample. */
   private announce(fmt: WavFormat): FlowResult {
     const caps = parseCaps(wavCapsText(fmt));
-    const src = this.srcPad;
-    src.caps = caps;
-    if (!src.pushEvent(Events.caps(caps))) {
-      this.error(`downstream refused the file's caps ${caps.toString()} (header parsed up to byte ${this.pos})`);
-      return FlowResult.NOT_NEGOTIATED;
-    }
-    src.pushEvent(Events.segment());
+    if (!announceCaps(this, this.srcPad, caps, "the file's caps", `header parsed up to byte ${this.pos}`)) return FlowResult.NOT_NEGOTIATED;
     if (this.carry.byteLength < fmt.bpf) this.carry = new Uint8Array(fmt.bpf);
     return FlowResult.OK;
   }

@@ -1,13 +1,14 @@
 import { Buffer, BufferFlags } from '../../../element/buffer.js';
 import { Transform } from '../../../element/base/transform.js';
 import { Caps, parseCaps } from '../../../element/caps/index.js';
-import { Events, type Event } from '../../../element/event.js';
+import type { Event } from '../../../element/event.js';
 import { FlowResult } from '../../../element/flow.js';
 import type { ElementMetadata } from '../../../element/metadata.js';
 import type { Pad } from '../../../element/pad.js';
 import { frameTime } from '../../video/frame-time.js';
 import { videoFormatFromName } from '../../video/layout.js';
 import { tightLayout, tightToStrided, type TightLayout } from '../../video/tight-layout.js';
+import { announceCaps } from '../announce-caps.js';
 import {
   Y4M_MAX_FRAME_LINE, Y4M_MAX_HEADER, Y4M_VIDEO_CAPS_TEXT, parseY4mHeader, printable, y4mCaps, type Y4mHeader,
 } from './y4m-format.js';
@@ -194,13 +195,7 @@ export class Y4mParse extends Transform {
     const caps = y4mCaps(h);
     const format = videoFormatFromName(caps.structures[0]!.getString('format')!)!;
     this.tight = tightLayout(format, h.width, h.height);
-    const src = this.srcPad;
-    src.caps = caps;
-    if (!src.pushEvent(Events.caps(caps))) {
-      this.error(`downstream refused the stream's caps ${caps.toString()} (header at byte ${this.lineAt})`);
-      return FlowResult.NOT_NEGOTIATED;
-    }
-    src.pushEvent(Events.segment());
+    if (!announceCaps(this, this.srcPad, caps, "the stream's caps", `header at byte ${this.lineAt}`)) return FlowResult.NOT_NEGOTIATED;
     this.phase = 'line';
     return FlowResult.OK;
   }
