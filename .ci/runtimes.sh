@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs test/smoke/smoke.mjs (a pipeline built in code and one from a launch string, each to EOS;
-# data threads; WASM kernels) and test/smoke/isolation-smoke.mjs (the native addon, and an element
+# data threads; WASM kernels; a typed flow with a stage on a data thread; toWebStream) and test/smoke/isolation-smoke.mjs (the native addon, and an element
 # in a sandboxed host) on every runtime the library supports. The runtimes come from the npm registry into
 # .ci/runtimes/, so the project's own install stays lean.
 set -euo pipefail

@@ -72,3 +72,23 @@ const wasmHybrid = await audioSum('hybrid');
 if (wasmAsync.n !== 20 * 256 * 4) throw new Error(`wasm async: ${wasmAsync.n} bytes, expected ${20 * 256 * 4}`);
 if (wasmAsync.sum !== wasmHybrid.sum || wasmAsync.n !== wasmHybrid.n) throw new Error(`wasm: hybrid output differs from async (${wasmHybrid.sum}/${wasmHybrid.n} against ${wasmAsync.sum}/${wasmAsync.n})`);
 console.log(`wasm: audiotestsrc ! volume, ${wasmAsync.n} bytes identical in async and hybrid`);
+
+// Typed pipelines: closures on the event loop, and a module stage on a data thread (its batches
+// encoded where they cross). Then a pipeline read as a WHATWG ReadableStream.
+const { moduleFunction } = await import('../../dist/index.js');
+const typed = await Pipeline.from([1, 2, 3, 4, 5, 6]).map((x) => x * 10).filter((x) => x > 20).batch(2).collect();
+if (JSON.stringify(typed) !== '[[30,40],[50,60]]') throw new Error(`typed: got ${JSON.stringify(typed)}`);
+const stages = new URL('../fixtures/typed/stages.mjs', import.meta.url);
+const readings = Array.from({ length: 100 }, (_, id) => ({ id, celsius: id % 30 }));
+const converted = await Pipeline.from(readings).map(moduleFunction(stages, 'toFahrenheit')).collect();
+if (converted.length !== 100 || converted[99].fahrenheit !== (99 % 30) * 1.8 + 32) throw new Error(`typed thread stage: got ${JSON.stringify(converted.at(-1))}`);
+const threadIds = new Set(converted.map((c) => c.thread));
+if (threadIds.size !== 1 || threadIds.has(0)) throw new Error(`typed thread stage: ran on threads ${[...threadIds].join(', ')}`);
+const streamed = launch('fakesrc num-buffers=20 sizetype=fixed sizemax=100 filltype=pattern ! appsink name=out');
+const web = streamed.toWebStream('out');
+const running = streamed.run();
+let streamedBytes = 0;
+for await (const chunk of web) streamedBytes += chunk.byteLength;
+await running;
+if (streamedBytes !== 2000) throw new Error(`toWebStream: ${streamedBytes} bytes, expected 2000`);
+console.log(`typed: map/filter/batch and a module stage on data thread ${[...threadIds][0]}; toWebStream: ${streamedBytes} bytes`);
