@@ -1,3 +1,8 @@
+import { ItemError } from './item-error.js';
+import { specialize } from './specialize.js';
+
+export { ItemError };
+
 /**
  * The per-batch work of the one-input typed stages. An operator sees whole batches and returns the
  * values to pass on, so a chain of stages costs one array pass each, with no per-item promise or
@@ -14,25 +19,22 @@ export interface BatchOperator {
   reset(): void;
 }
 
-/** Thrown by an operator when a user function throws: the stage names the item. */
-export class ItemError extends Error {
-  constructor(readonly index: number, readonly thrown: unknown) {
-    super(thrown instanceof Error ? thrown.message : String(thrown));
-  }
-}
 
 export function mapOperator<T, U>(fn: (value: T, index: number) => U): BatchOperator {
   let seen = 0;
+  const loop = specialize<(input: readonly unknown[], seen: number) => unknown[]>('mapBatch', `
+    const out = new Array(input.length);
+    let i = 0;
+    try {
+      for (; i < input.length; i++) out[i] = fn(input[i], seen + i);
+    } catch (e) {
+      throw new ItemError(seen + i, e);
+    }
+    return out;`, fn);
   return {
     finished: false,
     process(input) {
-      const out = new Array<unknown>(input.length);
-      let i = 0;
-      try {
-        for (; i < input.length; i++) out[i] = fn(input[i] as T, seen + i);
-      } catch (e) {
-        throw new ItemError(seen + i, e);
-      }
+      const out = loop(input, seen);
       seen += input.length;
       return out;
     },
@@ -42,18 +44,21 @@ export function mapOperator<T, U>(fn: (value: T, index: number) => U): BatchOper
 
 export function filterOperator<T>(fn: (value: T, index: number) => boolean): BatchOperator {
   let seen = 0;
+  const loop = specialize<(input: readonly unknown[], seen: number) => readonly unknown[]>('filterBatch', `
+    const out = [];
+    let i = 0;
+    try {
+      for (; i < input.length; i++) if (fn(input[i], seen + i)) out.push(input[i]);
+    } catch (e) {
+      throw new ItemError(seen + i, e);
+    }
+    return out.length === input.length ? input : out;`, fn);
   return {
     finished: false,
     process(input) {
-      const out: unknown[] = [];
-      let i = 0;
-      try {
-        for (; i < input.length; i++) if (fn(input[i] as T, seen + i)) out.push(input[i]);
-      } catch (e) {
-        throw new ItemError(seen + i, e);
-      }
+      const out = loop(input, seen);
       seen += input.length;
-      return out.length === input.length ? input : out;
+      return out;
     },
     reset() { seen = 0; },
   };
@@ -61,15 +66,17 @@ export function filterOperator<T>(fn: (value: T, index: number) => boolean): Bat
 
 export function tapOperator<T>(fn: (value: T, index: number) => void): BatchOperator {
   let seen = 0;
+  const loop = specialize<(input: readonly unknown[], seen: number) => void>('tapBatch', `
+    let i = 0;
+    try {
+      for (; i < input.length; i++) fn(input[i], seen + i);
+    } catch (e) {
+      throw new ItemError(seen + i, e);
+    }`, fn);
   return {
     finished: false,
     process(input) {
-      let i = 0;
-      try {
-        for (; i < input.length; i++) fn(input[i] as T, seen + i);
-      } catch (e) {
-        throw new ItemError(seen + i, e);
-      }
+      loop(input, seen);
       seen += input.length;
       return input;
     },

@@ -2,6 +2,7 @@ import type { Buffer } from '../../element/buffer.js';
 import { Sink } from '../../element/base/sink.js';
 import { FlowResult } from '../../element/flow.js';
 import type { ElementMetadata } from '../../element/metadata.js';
+import { specialize } from '../specialize.js';
 import { VALUE_CAPS_TEXT } from '../value-batch.js';
 
 /** What a typed pipeline ends in: a function called with each value, in order. */
@@ -27,19 +28,32 @@ export class ValueSink<T> extends Sink {
     rtSafe: false,
   };
 
+  /** Calls the consumer from item `from` on; stops at the first that returns a promise (its index, the promise in `pending`). */
+  private readonly loop: (values: readonly unknown[], pending: [Promise<void> | undefined]) => number;
+  private readonly pending: [Promise<void> | undefined] = [undefined];
+
   constructor(name: string, private readonly consumer: ValueConsumer<T>) {
     super(name);
+    // A loop of its own, so the call site sees one consumer (specialize.ts says why).
+    this.loop = specialize('consumeBatch', `
+      for (let i = 0; i < input.length; i++) {
+        const r = fn(input[i]);
+        if (r !== undefined && typeof r.then === 'function') {
+          seen[0] = r;
+          return i;
+        }
+      }
+      return -1;`, consumer);
   }
 
   protected override render(buf: Buffer): FlowResult | Promise<FlowResult> {
     const values = buf.values;
     if (values === undefined) return this.error(`expected value batches from a typed stage, got a ${buf.size}-byte buffer`);
-    const consumer = this.consumer;
-    for (let i = 0; i < values.length; i++) {
-      const r = consumer(values[i] as T);
-      if (r !== undefined && typeof (r as Promise<void>).then === 'function') return this.awaitRest(values, i, r);
-    }
-    return FlowResult.OK;
+    const at = this.loop(values, this.pending);
+    if (at < 0) return FlowResult.OK;
+    const p = this.pending[0]!;
+    this.pending[0] = undefined;
+    return this.awaitRest(values, at, p);
   }
 
   /** The slow path: the consumer returned a promise at item `i`; the rest go one at a time. */
