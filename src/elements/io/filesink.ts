@@ -7,6 +7,13 @@ import { FlowResult } from '../../element/flow.js';
 import type { ElementMetadata } from '../../element/metadata.js';
 import type { Pad } from '../../element/pad.js';
 
+/** Buffers, or bytes, that may wait to be written before upstream waits too. */
+const MAX_PENDING_BUFFERS = 32;
+const MAX_PENDING_BYTES = 1 << 20;
+
+/** What waits to be written, in stream order: a buffer (a handle of our own), or a bytes segment's new position. */
+type Pending = Buffer | { readonly seekTo: number };
+
 /**
  * `fakesrc num-buffers=16 sizetype=fixed sizemax=64 filltype=pattern ! filesink location=/dev/null`
  *
@@ -14,15 +21,20 @@ import type { Pad } from '../../element/pad.js';
  * The file is created (or truncated; with `append=true`, appended to) in `start()`, which throws
  * an error naming the element and the path when `location` is not set or cannot be opened.
  *
- * Writes are asynchronous straight from the buffer's slot (no copy); the Sink base class keeps
- * them in order and makes upstream wait while one is in flight. The file is closed at EOS, once
- * every write has finished, so the pipeline's `eos` message means the data is in the file.
+ * Writes are asynchronous straight from the buffers' slots (no copy), behind the stream: a buffer
+ * is queued (a handle on its slot) and rendering returns at once; one write at a time takes every
+ * buffer queued meanwhile in a single `writev`. An asynchronous write costs a thread-pool round
+ * trip (30–50 µs here), so writing small buffers one by one would cost more than the pipeline's
+ * work. Upstream waits once 32 buffers or 1 MiB are queued. A failed write is an error naming the
+ * path and the byte; the next render returns it. The file is closed at EOS, once every write has
+ * finished, so the pipeline's `eos` message means the data is in the file.
  *
  * A segment in bytes (GStreamer's SEGMENT of format BYTES) moves where the next buffer is written
- * to its `start`: this is how wavenc rewrites its header at EOS. Writes stay plain appends to the
- * current position (pipes and devices work) until a segment asks for another position; with
- * `append=true` such a segment is ignored with a warning, since the OS writes at the end anyway.
- * A pipe or terminal cannot go back: the buffers of such a segment are dropped, with a warning.
+ * to its `start`: this is how wavenc rewrites its header at EOS. It is queued in order with the
+ * buffers. Writes stay plain appends to the current position (pipes and devices work) until a
+ * segment asks for another position; with `append=true` such a segment is ignored with a warning,
+ * since the OS writes at the end anyway. A pipe or terminal cannot go back: the buffers of such a
+ * segment are dropped, with a warning.
  */
 export class FileSink extends Sink {
   static readonly metadata: ElementMetadata = {
@@ -43,20 +55,29 @@ export class FileSink extends Sink {
   private file: FileHandle | null = null;
   /** Where the next write goes. */
   private position = 0;
-  /** Byte position asked for by a bytes segment, taken by the next render. */
-  private seekTo: number | null = null;
   /** Writes name their position once a segment has moved it (plain writes until then). */
   private positional = false;
   /** A regular file or block device; a pipe, socket or terminal cannot go back. */
   private seekable = true;
   /** A segment asked a pipe to go back: its buffers are dropped until the next segment. */
   private skipping = false;
+  private pending: Pending[] = [];
+  private pendingBuffers = 0;
+  private pendingBytes = 0;
+  /** The write loop, while it runs. */
+  private writing: Promise<void> | null = null;
+  /** A write failed (the error is posted): every later render returns this. */
+  private failed: FlowResult | null = null;
+  /** A render waiting for room in the queue. */
+  private room: (() => void) | null = null;
 
   override async start(): Promise<void> {
     await super.start();
     this.position = 0;
-    this.seekTo = null;
     this.positional = false;
+    this.skipping = false;
+    this.failed = null;
+    this.dropPending();
     const location = this.get('location');
     if (typeof location !== 'string' || location === '') {
       throw new ParallaxError('ELEMENT_ERROR', `${this.name}: no file to write: the "location" property is not set`);
@@ -70,57 +91,123 @@ export class FileSink extends Sink {
     }
   }
 
-  /** The Sink base never starts a render before the previous one finished, so writes stay in order. */
-  protected async render(buf: Buffer): Promise<FlowResult> {
-    const file = this.file;
-    if (file === null) return FlowResult.FLUSHING;
-    if (this.seekTo !== null) {
-      const to = this.seekTo;
-      this.seekTo = null;
-      this.skipping = false;
-      if (to !== this.position && !this.seekable) {
-        // What was written stays valid (wavenc's first header says "until the end"); only the
-        // rewrite is lost. GStreamer's filesink behaves the same on a pipe.
-        this.skipping = true;
-        this.warning(`cannot go back to byte ${to} in "${this.str('location')}" (not a regular file): the data meant for there is dropped`);
-      } else {
-        if (to !== this.position) this.positional = true;
-        this.position = to;
-      }
-    }
-    if (this.skipping) return FlowResult.OK;
-    const data = buf.data;
-    const at = this.position;
-    let done = 0;
-    try {
-      while (done < data.byteLength) {
-        const { bytesWritten } = await file.write(data, done, data.byteLength - done, this.positional ? at + done : null);
-        if (bytesWritten <= 0) throw new Error('the file accepted no bytes');
-        done += bytesWritten;
-      }
-    } catch (e) {
-      if (this.file === null) return FlowResult.FLUSHING;
-      return this.error(`writing to "${this.str('location')}" at byte ${at + done} failed: ${e instanceof Error ? e.message : String(e)}`, e);
-    }
-    this.position = at + done;
-    return FlowResult.OK;
+  protected render(buf: Buffer): FlowResult | Promise<FlowResult> {
+    if (this.file === null) return FlowResult.FLUSHING;
+    if (this.failed !== null) return this.failed;
+    this.pending.push(buf.clone());
+    this.pendingBuffers++;
+    this.pendingBytes += buf.size;
+    this.writing ??= this.writeLoop();
+    if (this.pendingBuffers < MAX_PENDING_BUFFERS && this.pendingBytes < MAX_PENDING_BYTES) return FlowResult.OK;
+    return new Promise<FlowResult>((resolve) => (this.room = () => resolve(this.failed ?? (this.file === null ? FlowResult.FLUSHING : FlowResult.OK))));
   }
 
-  /** A bytes segment: the next buffer goes to its `start`. Applied in render, after writes in flight. */
+  /** A bytes segment: the buffers after it go to its `start`. Queued in order with them. */
   override sinkEvent(pad: Pad, ev: Event): boolean {
     if (ev.type === 'segment' && ev.segment.format === 'bytes') {
-      if (!this.bool('append')) this.seekTo = ev.segment.start;
-      else if (ev.segment.start !== this.position) this.warning(`ignored a bytes segment to byte ${ev.segment.start}: append=true always writes at the end`);
+      if (!this.bool('append')) this.pending.push({ seekTo: ev.segment.start });
+      else if (ev.segment.start !== this.expectedEnd()) this.warning(`ignored a bytes segment to byte ${ev.segment.start}: append=true always writes at the end`);
     }
     return super.sinkEvent(pad, ev);
   }
 
   protected override async onEos(): Promise<void> {
+    while (this.writing !== null) await this.writing;
     await this.close();
   }
 
+  override unblock(): void {
+    super.unblock();
+    this.wakeRenderer();
+  }
+
   override async stop(): Promise<void> {
+    const file = this.file;
+    this.file = null;
+    this.dropPending();
+    this.wakeRenderer();
+    while (this.writing !== null) await this.writing;
+    this.file = file;
     await this.close();
+  }
+
+  /** Writes what is queued, a run of buffers per writev, until the queue is empty. */
+  private async writeLoop(): Promise<void> {
+    try {
+      while (this.pending.length > 0 && this.failed === null && this.file !== null) {
+        const head = this.pending[0]!;
+        if (!isBuffer(head)) {
+          this.pending.shift();
+          this.seek(head.seekTo);
+          continue;
+        }
+        const run: Buffer[] = [];
+        while (run.length < MAX_PENDING_BUFFERS && this.pending.length > 0 && isBuffer(this.pending[0]!)) run.push(this.pending.shift() as Buffer);
+        if (!this.skipping) await this.write(this.file, run);
+        for (const b of run) {
+          this.pendingBuffers--;
+          this.pendingBytes -= b.size;
+          b.release();
+        }
+        if (this.pendingBuffers < MAX_PENDING_BUFFERS && this.pendingBytes < MAX_PENDING_BYTES) this.wakeRenderer();
+      }
+    } finally {
+      this.writing = null;
+      this.wakeRenderer();
+    }
+  }
+
+  private seek(to: number): void {
+    this.skipping = false;
+    if (to !== this.position && !this.seekable) {
+      // What was written stays valid (wavenc's first header says "until the end"); only the
+      // rewrite is lost. GStreamer's filesink behaves the same on a pipe.
+      this.skipping = true;
+      this.warning(`cannot go back to byte ${to} in "${this.str('location')}" (not a regular file): the data meant for there is dropped`);
+      return;
+    }
+    if (to !== this.position) this.positional = true;
+    this.position = to;
+  }
+
+  /** Writes `run` at the current position, all of it (a short writev is continued). */
+  private async write(file: FileHandle, run: Buffer[]): Promise<void> {
+    const at = this.position;
+    let views = run.map((b) => b.data).filter((v) => v.byteLength > 0);
+    const total = views.reduce((n, v) => n + v.byteLength, 0);
+    let done = 0;
+    try {
+      while (done < total) {
+        const { bytesWritten } = views.length === 1
+          ? await file.write(views[0]!, 0, views[0]!.byteLength, this.positional ? at + done : null)
+          : await file.writev(views, this.positional ? at + done : undefined);
+        if (bytesWritten <= 0) throw new Error('the file accepted no bytes');
+        done += bytesWritten;
+        views = rest(views, bytesWritten);
+      }
+    } catch (e) {
+      if (this.file === null) return;
+      this.failed = this.error(`writing to "${this.str('location')}" at byte ${at + done} failed: ${e instanceof Error ? e.message : String(e)}`, e);
+      return;
+    }
+    this.position = at + done;
+  }
+
+  /** Where the queued buffers end (for the append=true warning). */
+  private expectedEnd(): number {
+    return this.position + this.pendingBytes;
+  }
+
+  private wakeRenderer(): void {
+    const r = this.room;
+    this.room = null;
+    r?.();
+  }
+
+  private dropPending(): void {
+    for (const p of this.pending) if (isBuffer(p)) p.release();
+    this.pending = [];
+    this.pendingBuffers = this.pendingBytes = 0;
   }
 
   private async close(): Promise<void> {
@@ -128,6 +215,19 @@ export class FileSink extends Sink {
     this.file = null;
     if (file !== null) await file.close();
   }
+}
+
+function isBuffer(p: Pending): p is Buffer {
+  return !('seekTo' in p);
+}
+
+/** `views` without their first `n` bytes. */
+function rest(views: Uint8Array[], n: number): Uint8Array[] {
+  let i = 0;
+  while (i < views.length && n >= views[i]!.byteLength) n -= views[i++]!.byteLength;
+  const out = views.slice(i);
+  if (n > 0 && out.length > 0) out[0] = out[0]!.subarray(n);
+  return out;
 }
 
 export default FileSink;
