@@ -1,6 +1,6 @@
 import type { Element } from '../element/element.js';
 import { Funnel } from '../elements/flow/funnel.js';
-import { ParallaxError } from '../errors.js';
+import { Tee } from '../elements/flow/tee.js';
 import { Pipeline, type PipelineOptions } from '../exec/pipeline.js';
 import { ValueJoin } from './elements/value-join.js';
 import { ValueSink, type ValueConsumer } from './elements/value-sink.js';
@@ -24,7 +24,6 @@ export function materialize<T>(sinkNode: FlowNode, consumer: ValueConsumer<T>, o
   const threaded = hasThreadStage(sinkNode);
   const pipeline = new Pipeline(options.name ?? 'typed0', threaded && options.scheduling === undefined ? { ...options, scheduling: 'hybrid' } : options);
   const counters = new Map<string, number>();
-  const built = new Set<FlowNode>();
   const nameFor = (op: string, given: string | undefined): string => {
     if (given !== undefined) return given;
     for (;;) {
@@ -38,12 +37,23 @@ export function materialize<T>(sinkNode: FlowNode, consumer: ValueConsumer<T>, o
     pipeline.add(el);
     return el;
   };
+  // A flow value used by more than one stage is built once and fanned out through a tee (values
+  // are shared by reference: no stage changes the arrays or items it is given).
+  const uses = countUses(sinkNode);
+  const fanOut = new Map<FlowNode, Element>();
   const build = (node: FlowNode): Element => {
-    if (built.has(node)) {
-      throw new ParallaxError('BAD_LINK', `a typed flow feeds two stages (${node.kind}${node.kind === 'stage' ? ' ' + node.op : ''}): each flow value can be consumed once; make the shared part a function and call it twice`);
+    if ((uses.get(node) ?? 1) === 1) return buildNode(node);
+    let tee = fanOut.get(node);
+    if (tee === undefined) {
+      const el = buildNode(node);
+      tee = add(new Tee(nameFor('tee', undefined)));
+      pipeline.link(el, tee);
+      fanOut.set(node, tee);
     }
+    return tee;
+  };
+  const buildNode = (node: FlowNode): Element => {
     if (node.kind === 'module') return buildModuleEnd(node);
-    built.add(node);
     switch (node.kind) {
       case 'source':
         return add(new ValueSource(nameFor('from', node.name), node.input, node.chunk));
@@ -54,25 +64,29 @@ export function materialize<T>(sinkNode: FlowNode, consumer: ValueConsumer<T>, o
         return el;
       }
       case 'merge': {
+        const inputs = node.from.map(build);
         const el = add(new Funnel(nameFor('merge', node.name)));
-        for (const from of node.from) pipeline.link(build(from), el);
+        for (const input of inputs) pipeline.link(input, el);
         return el;
       }
       case 'zip':
       case 'join': {
-        const el = add(node.kind === 'zip' ? new ValueZip(nameFor('zip', node.name)) : new ValueJoin(nameFor('join', node.name), node.options));
-        pipeline.link(build(node.a), el, { sink: 'a' });
-        pipeline.link(build(node.b), el, { sink: 'b' });
+        // Both inputs fed by one source (a diamond) share its streaming task: holding one back
+        // would stop the other too, so such a zip buffers instead (see ValueZip).
+        const a = build(node.a);
+        const b = build(node.b);
+        const el = add(node.kind === 'zip' ? new ValueZip(nameFor('zip', node.name), !sharesUpstream(node.a, node.b)) : new ValueJoin(nameFor('join', node.name), node.options));
+        pipeline.link(a, el, { sink: 'a' });
+        pipeline.link(b, el, { sink: 'b' });
         return el;
       }
     }
   };
   /** A module stage and the run of module stages before it on the same data thread. */
   const buildModule = (node: Extract<FlowNode, { kind: 'module' }>): ValueModuleStage => {
-    if (built.has(node)) throw new ParallaxError('BAD_LINK', `a typed flow feeds two stages (module ${node.op}): each flow value can be consumed once`);
-    built.add(node);
     let up: Element;
-    if (node.thread && node.from.kind === 'module' && node.from.thread) {
+    // The run on the thread goes on through an upstream module stage unless that one fans out.
+    if (node.thread && node.from.kind === 'module' && node.from.thread && (uses.get(node.from) ?? 1) === 1) {
       up = buildModule(node.from);
     } else {
       up = build(node.from);
@@ -115,4 +129,51 @@ function hasThreadStage(node: FlowNode): boolean {
     case 'zip':
     case 'join': return hasThreadStage(node.a) || hasThreadStage(node.b);
   }
+}
+
+/** The nodes a node is built from, directly. */
+function inputsOf(node: FlowNode): readonly FlowNode[] {
+  switch (node.kind) {
+    case 'source': return [];
+    case 'module':
+    case 'stage': return [node.from];
+    case 'merge': return node.from;
+    case 'zip':
+    case 'join': return [node.a, node.b];
+  }
+}
+
+/** How many stages take each node's values (the sink counts as one for the root). */
+function countUses(root: FlowNode): Map<FlowNode, number> {
+  const uses = new Map<FlowNode, number>([[root, 1]]);
+  const visit = (node: FlowNode): void => {
+    for (const input of inputsOf(node)) {
+      const n = (uses.get(input) ?? 0) + 1;
+      uses.set(input, n);
+      if (n === 1) visit(input);
+    }
+  };
+  visit(root);
+  return uses;
+}
+
+/** Whether two flows have a node in common upstream (so one source task feeds both). */
+function sharesUpstream(a: FlowNode, b: FlowNode): boolean {
+  const seen = new Set<FlowNode>();
+  const collect = (n: FlowNode): void => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    for (const i of inputsOf(n)) collect(i);
+  };
+  collect(a);
+  const stack = [b];
+  const visited = new Set<FlowNode>();
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) return true;
+    if (visited.has(n)) continue;
+    visited.add(n);
+    stack.push(...inputsOf(n));
+  }
+  return false;
 }

@@ -138,9 +138,27 @@ describe('several inputs', () => {
     expect(() => t.pipeline).toThrow(/join window must be a number of milliseconds >= 0, got -1/);
   });
 
-  it('a flow used twice is refused with a clear error', () => {
-    const shared = Pipeline.from([1, 2]).map((x) => x);
-    expect(() => shared.zip(shared).to(() => {}).pipeline).toThrow(/feeds two stages \(stage map\)/);
+  it('a flow used twice is built once and fanned out through a tee', async () => {
+    const src = counter(10);
+    const shared = Pipeline.from(src).map((x) => x * 2);
+    const t = shared.zip(shared.map((x) => x + 1)).to(() => {});
+    expect(t.pipeline.elements.map((e) => e.name)).toEqual(['from0', 'map0', 'tee0', 'map1', 'zip0', 'to0']);
+    const out = await shared.zip(shared.map((x) => x + 1)).collect();
+    expect(out).toEqual(range(10).map((x) => [2 * x, 2 * x + 1]));
+    expect(src.pulled).toBe(10);
+    const merged = await shared.merge(shared.filter((x) => x > 14)).collect();
+    expect(merged.sort((a, b) => a - b)).toEqual([...range(10).map((x) => 2 * x), 16, 18].sort((a, b) => a - b));
+  });
+
+  it('a zip of two branches of one source never hangs when one branch starves', async () => {
+    const shared = Pipeline.from(range(100_000));
+    const warnings: string[] = [];
+    const t = shared.zip(shared.filter((x) => x % 1000 === 0)).to(() => {});
+    t.pipeline.bus.on('warning', (m) => warnings.push(`${m.source}: ${m.message}`));
+    await t.run();
+    const pairs = await shared.zip(shared.filter((x) => x % 1000 === 0)).collect();
+    expect(pairs).toEqual(range(100).map((i) => [i, i * 1000]));
+    expect(warnings.join('\n')).toMatch(/zip0: input a is \d+ values ahead of the other; both come from one source/);
   });
 });
 

@@ -27,7 +27,19 @@ export class ValueZip extends PairElement {
 
   private readonly held: [unknown[], unknown[]] = [[], []];
 
+  /**
+   * `mayWait`: a side that runs ahead waits for the other (its task is blocked). Off when both
+   * inputs come from one source (a diamond): they share its task, so blocking one would stop the
+   * other for ever; the side ahead is then buffered, and a warning says so once it passes 65536.
+   */
+  constructor(name: string, private readonly mayWait = true) {
+    super(name);
+  }
+
+  private warned = false;
+
   protected resetState(): void {
+    this.warned = false;
     this.held[0] = [];
     this.held[1] = [];
   }
@@ -47,7 +59,13 @@ export class ValueZip extends PairElement {
       if (this.held[other].length <= MAX_AHEAD) this.release(other);
       r = this.push(pairs);
     }
-    if (this.held[side].length > MAX_AHEAD && !this.complete()) this.holdBack(side);
+    if (this.held[side].length > MAX_AHEAD && !this.complete()) {
+      if (this.mayWait) this.holdBack(side);
+      else if (this.held[side].length > 16 * MAX_AHEAD && !this.warned) {
+        this.warned = true;
+        this.warning(`input ${side === 0 ? 'a' : 'b'} is ${this.held[side].length} values ahead of the other; both come from one source, so it cannot be made to wait (values are held until the other side catches up)`);
+      }
+    }
     return r;
   }
 
