@@ -29,13 +29,22 @@ function feedFromIterable(pipeline: Pipeline, source: ChunkSource, options: From
   if (options.caps !== undefined) src.set('caps', options.caps);
   if (options.maxBytes !== undefined) src.set('max-bytes', options.maxBytes);
   pipeline.chain(src, ...(options.then ?? []));
+  // A stream is read once. A second run would wait for data that never comes, so it fails at
+  // once instead, naming the appsrc.
   let ran = false;
-  const offState = pipeline.bus.on('state-changed', (m) => {
+  let consumed = false;
+  const label = options.label ?? streamLabel(source, 'the readable stream');
+  pipeline.bus.on('state-changed', (m) => {
     if (m.source !== pipeline.name) return;
-    if (m.to === 'running') ran = true;
-    else if (ran && (m.to === 'suspended' || m.to === 'error')) cancel();
+    if (m.to === 'running') {
+      if (consumed) src.error(`${label} was consumed by a previous run; a stream can be read once, so feed a new one to run again`);
+      ran = true;
+    } else if (ran && (m.to === 'suspended' || m.to === 'error')) {
+      consumed = true;
+      cancel();
+    }
   });
-  void src.pipeFrom(source, { label: options.label ?? streamLabel(source, 'the readable stream') }).finally(offState);
+  void src.pipeFrom(source, { label });
   return pipeline;
 }
 

@@ -32,10 +32,26 @@ export class AppSinkReader {
   private failure: Error | null = null;
   private closed = false;
   private readonly offFailure: () => void;
+  private readonly offState: () => void;
+  /** The appsink's `rewrites` before this reader set it, put back when the reader closes. */
+  private readonly rewritesBefore: unknown;
+  /**
+   * Whether the appsink has started since this reader was made. Before that, it may still say
+   * EOS or flushing from a previous run, which is not the end of the stream this reader follows.
+   */
+  private started: boolean;
+  private wakeOnStart: (() => void) | null = null;
 
   constructor(private readonly pipeline: Pipeline, readonly sink: AppSink, onFailure: (e: Error) => void) {
     // A stream cannot go back: a header rewrite at EOS would land at its end (see AppSink).
+    this.rewritesBefore = sink.get('rewrites');
     sink.set('rewrites', 'drop');
+    this.started = pipeline.state !== 'suspended';
+    this.offState = pipeline.bus.on('state-changed', (m) => {
+      if (m.source !== pipeline.name || (m.to !== 'idle' && m.to !== 'running')) return;
+      this.started = true;
+      this.wakeOnStart?.();
+    });
     this.offFailure = watchFailure(pipeline, (e) => {
       if (this.closed) return;
       this.failure = e;
@@ -51,7 +67,13 @@ export class AppSinkReader {
   async next(): Promise<Uint8Array | null> {
     if (this.failure !== null) throw this.failure;
     if (this.closed) return null;
-    const buf = await this.sink.pull();
+    let buf = await this.sink.pull();
+    while (buf === null && !this.started && !this.closed) {
+      // Made between runs: what the appsink says belongs to the run before. Follow the next one.
+      await new Promise<void>((resolve) => (this.wakeOnStart = resolve));
+      this.wakeOnStart = null;
+      if (!this.closed) buf = await this.sink.pull();
+    }
     if (this.closed) {
       buf?.release();
       if (this.failure !== null) throw this.failure;
@@ -93,6 +115,9 @@ export class AppSinkReader {
   private close(): void {
     this.closed = true;
     this.offFailure();
+    this.offState();
+    this.wakeOnStart?.();
+    this.sink.set('rewrites', this.rewritesBefore);
   }
 }
 

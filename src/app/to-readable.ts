@@ -22,6 +22,10 @@ export interface ToReadableOptions {
  * EOS. Destroying it early stops the pipeline (see CancelMode).
  *
  * Start the pipeline yourself (`const done = pipeline.run()`); the Readable may be made before.
+ * Made while the pipeline is suspended, it follows the next run (not what a previous run left).
+ * A stream cannot go back, so wavenc's header keeps its first "until the end" sizes: the appsink
+ * drops the rewrite at EOS with a warning (`rewrites=drop` while the stream reads), and players
+ * (sox, ffmpeg) read such a file to its end.
  *
  * @example
  * const p = launch('audiotestsrc num-buffers=10 ! wavenc ! appsink name=out');

@@ -22,9 +22,9 @@ export interface ToWritableOptions {
  * fails), or destroyed before `end()`, posts an error naming the appsrc and `label`.
  *
  * @example
- * const p = launch('appsrc name=in ! gzipdec ! filesink location=out.bin');
+ * const p = launch('appsrc name=in ! wavparse ! volume volume=0.5 ! wavenc ! filesink location=out.wav');
  * const done = p.run();
- * await stream.promises.pipeline(fs.createReadStream('in.gz'), p.toWritable('in'));
+ * await stream.promises.pipeline(fs.createReadStream('in.wav'), p.toWritable('in'));
  * await done;
  */
 export function appSrcWritable(pipeline: Pipeline, srcName: string, options: ToWritableOptions = {}): Writable {

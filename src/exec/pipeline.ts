@@ -597,6 +597,8 @@ export class Pipeline {
    * Runs to the end: activates, waits for EOS or an error, then suspends.
    * Rejects with the first error posted, or ABORTED when `signal` fires or something else
    * suspends the pipeline first (`suspend()`, `dispose()`): it did not run to the end.
+   * When it cannot start (negotiation, an element's start), that error is also posted on the bus,
+   * from the pipeline, before run() rejects with it.
    */
   async run(options: RunOptions = {}): Promise<void> {
     const { signal } = options;
@@ -624,6 +626,9 @@ export class Pipeline {
     try {
       await this.activate();
     } catch (e) {
+      // On the bus too, as GStreamer posts a failed state change: what follows the pipeline (a
+      // stream made with toReadable) then fails with the reason instead of waiting for a start.
+      this.bus.post({ type: 'error', source: this.name, error: e instanceof Error ? e : new Error(String(e)) });
       await this.suspend().catch(() => {});
       throw e;
     }

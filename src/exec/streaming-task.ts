@@ -56,16 +56,43 @@ export class StreamingTask {
     this.blocker = this.blocker === null ? p : Promise.all([this.blocker, p]);
   }
 
-  /** Resolves when `stop()` is called, so a task waiting on its driver wakes at once. */
-  // Declared first: the promise below replaces it as it is built.
-  private wakeOnStop: () => void = () => {};
-  private readonly stopped = new Promise<typeof STOPPED>((resolve) => (this.wakeOnStop = () => resolve(STOPPED)));
+  /**
+   * Wakes of the waits in progress, each removed when its wait settles. A race against one
+   * long-lived "stopped" promise would leave a reaction on it per wait, so a task that awaits
+   * per buffer (an async source) would grow without bound until it stops.
+   */
+  private readonly stopWakers = new Set<() => void>();
 
   /** Asks the loop to end; it ends at its next step (or wakes from its wait) with FLUSHING. */
   stop(): void {
     this.stopping = true;
-    this.wakeOnStop();
+    for (const wake of this.stopWakers) wake();
+    this.stopWakers.clear();
     this.resume();
+  }
+
+  /** How many waits could still be woken by `stop()`: at most one while the task runs. */
+  get waitsInProgress(): number {
+    return this.stopWakers.size;
+  }
+
+  /** `p`, or STOPPED as soon as `stop()` is called, whichever comes first. */
+  private untilStopped<T>(p: Promise<T>): Promise<T | typeof STOPPED> {
+    if (this.stopping) return Promise.resolve(STOPPED);
+    return new Promise<T | typeof STOPPED>((resolve, reject) => {
+      const wake = (): void => resolve(STOPPED);
+      this.stopWakers.add(wake);
+      p.then(
+        (v) => {
+          this.stopWakers.delete(wake);
+          resolve(v);
+        },
+        (e: unknown) => {
+          this.stopWakers.delete(wake);
+          reject(e);
+        },
+      );
+    });
   }
 
   pause(): void {
@@ -109,7 +136,7 @@ export class StreamingTask {
         enter(null);
       }
       if (later !== null) {
-        let item = await Promise.race([later, this.stopped]);
+        let item = await this.untilStopped(later);
         // Paused while the driver was waiting (a paced source's next cycle): what it produced
         // is delivered only once the task resumes.
         if (this.resumeGate !== null && item !== STOPPED) {
@@ -139,7 +166,7 @@ export class StreamingTask {
         const b = this.blocker;
         this.blocker = null;
         // A blocker that ignores unblock() must not hold up a stop.
-        await Promise.race([b, this.stopped]);
+        await this.untilStopped(b);
         sliceStart = performance.now();
       } else if (later === null && performance.now() - sliceStart > TIME_SLICE_MS) {
         await yieldToEventLoop();
@@ -158,7 +185,7 @@ export class StreamingTask {
     while (this.blocker !== null) {
       const b = this.blocker;
       this.blocker = null;
-      await Promise.race([b, this.stopped]);
+      await this.untilStopped(b);
     }
     return r;
   }

@@ -84,4 +84,13 @@ describe('Pipeline.fromReadable / fromWebStream', () => {
     await sleep(1);
     expect(cancelled).toBeUndefined();
   });
+
+  it('a second run fails at once, naming the appsrc: the stream was read by the first', async () => {
+    const p = Pipeline.fromReadable(Readable.from([new TextEncoder().encode('once')]), { then: [new AppSink('out')] });
+    const done = p.run();
+    for await (const _ of p.toReadable('out')) void _;
+    await done;
+    await expect(p.run()).rejects.toThrow('src: the readable stream was consumed by a previous run; a stream can be read once');
+    expect(p.state).toBe('suspended');
+  });
 });

@@ -146,12 +146,33 @@ describe('pipeline.toReadable', () => {
 });
 
 describe('pipeline.toReadable when the pipeline cannot start', () => {
-  it('errors instead of waiting for ever', async () => {
+  it('errors with the reason instead of waiting for ever', async () => {
     const p = launch('appsrc name=in caps=video/x-raw ! appsink name=out caps=audio/x-raw');
     const readable = p.toReadable('out');
     const failed = new Promise<Error>((resolve) => readable.on('error', resolve));
     readable.resume();
     await expect(p.run()).rejects.toThrow(/video\/x-raw|audio\/x-raw|negotiat/i);
-    expect((await failed).message).toMatch(/^out: pipeline0 stopped before the stream reached EOS/);
+    expect((await failed).message).toMatch(/^pipeline0: cannot link in:src to out:sink/);
+  });
+
+  it('made between runs, it follows the next run, not what the previous run left in the appsink', async () => {
+    const p = launch('fakesrc num-buffers=3 sizetype=fixed sizemax=8 ! appsink name=out max-buffers=1');
+    for (let run = 0; run < 3; run++) {
+      // run() activates later: the appsink still says EOS from the run before when the stream first pulls.
+      const done = p.run();
+      let bytes = 0;
+      for await (const c of p.toReadable('out')) bytes += (c as Uint8Array).byteLength;
+      await done;
+      expect(bytes).toBe(24);
+    }
+  });
+
+  it('leaves the appsink as it found it once the stream ends', async () => {
+    const p = launch('fakesrc num-buffers=2 ! appsink name=out');
+    const sink = p.get('out') as AppSink;
+    const done = p.run();
+    for await (const _ of p.toReadable('out')) void _;
+    await done;
+    expect(sink.get('rewrites')).toBe('deliver');
   });
 });

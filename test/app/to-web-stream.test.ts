@@ -90,4 +90,15 @@ describe('pipeline.toWebStream', () => {
     for await (const _ of p.toWebStream('out', { onCancel: 'eos' })) if (++n === 3) break;
     await expect(done).resolves.toBeUndefined();
   });
+
+  it('made right after run() on a second run, it reads that run in full', async () => {
+    const p = launch('fakesrc num-buffers=4 sizetype=fixed sizemax=16 ! appsink name=out max-buffers=1');
+    for (let run = 0; run < 2; run++) {
+      const done = p.run();
+      let bytes = 0;
+      for await (const c of p.toWebStream('out')) bytes += c.byteLength;
+      await done;
+      expect(bytes).toBe(64);
+    }
+  });
 });
