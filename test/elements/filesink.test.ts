@@ -143,7 +143,7 @@ describe('filesink', () => {
     await p.run();
     await closed;
     const piped = globalThis.Buffer.concat(chunks);
-    expect(warnings.some((w) => w.includes('cannot go back to byte 0') && w.includes('not a regular file'))).toBe(true);
+    expect(warnings.some((w) => w.includes('cannot go to byte 0') && w.includes('not a regular file'))).toBe(true);
     const file = join(dir, 'out.wav');
     await launch(`${line} ! filesink location=${file}`).run();
     const written = await readFile(file);
@@ -152,5 +152,63 @@ describe('filesink', () => {
     expect(piped.readUInt32LE(4)).toBe(0xffffffff);
     expect(written.readUInt32LE(4)).toBe(written.byteLength - 8);
     expect(piped.subarray(44).equals(written.subarray(44))).toBe(true);
+  });
+
+  it('with append=true, a segment that goes back is dropped with a warning: the appended WAV stays whole', async () => {
+    const { launch } = await import('../../src/index.js');
+    const path = join(dir, 'appended.wav');
+    await writeFile(path, 'OLD!');
+    const line = 'audiotestsrc num-buffers=3 samplesperbuffer=100 ! audio/x-raw,format=S16LE,rate=8000,channels=1 ! wavenc';
+    const p = launch(`${line} ! filesink append=true location=${path}`);
+    const warnings: string[] = [];
+    p.bus.on('warning', (m) => warnings.push(m.message));
+    await p.run();
+    const got = await readFile(path);
+    expect(warnings.some((w) => w.includes('cannot go to byte 0') && w.includes('append=true always writes at the end'))).toBe(true);
+    // The old bytes, then one WAV stream with the "until the end" sizes: 44 header bytes and 300 samples.
+    expect(got.subarray(0, 4).toString()).toBe('OLD!');
+    expect(got.byteLength).toBe(4 + 44 + 600);
+    expect(got.subarray(4, 8).toString()).toBe('RIFF');
+    expect(got.readUInt32LE(8)).toBe(0xffffffff);
+  });
+
+  it.skipIf(process.platform === 'win32')('on a named pipe whose reader stopped reading, aborting the run ends it at once', async () => {
+    const { spawn, spawnSync } = await import('node:child_process');
+    const { launch } = await import('../../src/index.js');
+    const fifo = join(dir, 'stalled.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // A reader that opens the pipe and never reads: the pipe fills (64 KiB) and writes wait.
+    const reader = spawn('sh', ['-c', `exec 3<${fifo}; sleep 30`]);
+    try {
+      const p = launch(`fakesrc num-buffers=100000 sizetype=fixed sizemax=4096 ! filesink location=${fifo}`);
+      const ac = new AbortController();
+      const run = p.run({ signal: ac.signal });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(p.stats().pads['fakesrc0:src']!.buffers).toBeLessThan(100);
+      ac.abort();
+      await expect(run).rejects.toThrow(/aborted/);
+      expect(p.state).toBe('suspended');
+    } finally {
+      reader.kill();
+    }
+  });
+
+  it.skipIf(process.platform === 'win32')('a named pipe is written in full and in order to a reader that reads slowly', async () => {
+    const { spawn, spawnSync } = await import('node:child_process');
+    const { launch } = await import('../../src/index.js');
+    const fifo = join(dir, 'slow.fifo');
+    const copy = join(dir, 'slow.copy');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // The reader opens the pipe 200 ms after the pipeline starts: start() waits for it.
+    const reader = spawn('sh', ['-c', `sleep 0.2; cat ${fifo} > ${copy}`]);
+    const closed = new Promise((r) => reader.on('close', r));
+    const p = launch(`fakesrc num-buffers=300 sizetype=fixed sizemax=1000 filltype=pattern ! filesink location=${fifo}`);
+    await p.run();
+    await closed;
+    const got = await readFile(copy);
+    expect(got.byteLength).toBe(300_000);
+    expect(p.stats().bytesCopied).toBe(0);
+    // filltype=pattern writes i % 256 at offset i of each buffer.
+    for (let b = 0; b < 300; b += 37) expect(got[b * 1000 + 7]).toBe(7);
   });
 });

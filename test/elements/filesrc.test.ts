@@ -118,6 +118,16 @@ describe('filesrc', () => {
     await expect(new Harness(src).start()).rejects.toThrow(new RegExp(`mysrc: cannot (open|read) .*a-directory`));
   });
 
+  it.skipIf(process.platform === 'win32')('refuses a named pipe at once, pointing to fdsrc', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const fifo = join(dir, 'a.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const src = new FileSrc('mysrc');
+    src.set('location', fifo);
+    // No writer: opening it would wait for ever, so the refusal must come before the open.
+    await expect(new Harness(src).start()).rejects.toThrow(`mysrc: cannot read "${fifo}": it is a named pipe, and filesrc reads files by position; read a stream with fdsrc`);
+  });
+
   it.skipIf(process.platform === 'win32' || process.getuid?.() === 0)('fails to start on an unreadable file', async () => {
     const path = await fixture('secret.bin', 'nope');
     await chmod(path, 0o000);

@@ -1,4 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { ParallaxError } from '../../errors.js';
 import type { Buffer } from '../../element/buffer.js';
 import type { Event } from '../../element/event.js';
@@ -6,6 +7,7 @@ import { SINK_PROPERTIES, Sink } from '../../element/base/sink.js';
 import { FlowResult } from '../../element/flow.js';
 import type { ElementMetadata } from '../../element/metadata.js';
 import type { Pad } from '../../element/pad.js';
+import { closePipe, openPipeForWriting, writeToPipe } from './pipe-writer.js';
 
 /** Buffers, or bytes, that may wait to be written before upstream waits too. */
 const MAX_PENDING_BUFFERS = 32;
@@ -32,9 +34,13 @@ type Pending = Buffer | { readonly seekTo: number };
  * A segment in bytes (GStreamer's SEGMENT of format BYTES) moves where the next buffer is written
  * to its `start`: this is how wavenc rewrites its header at EOS. It is queued in order with the
  * buffers. Writes stay plain appends to the current position (pipes and devices work) until a
- * segment asks for another position; with `append=true` such a segment is ignored with a warning,
- * since the OS writes at the end anyway. A pipe or terminal cannot go back: the buffers of such a
- * segment are dropped, with a warning.
+ * segment asks for another position. A pipe or terminal cannot go back, and neither can a file
+ * opened with `append=true` (the OS writes at the end): the buffers of such a segment are dropped,
+ * with a warning. What was written stays valid: wavenc's first header says "until the end".
+ *
+ * A named pipe (`mkfifo`) is written through a libuv stream handle (see pipe-writer.ts): start()
+ * waits for a reader without holding a thread, and stopping the pipeline ends a write that waits
+ * on a reader that stopped reading, where a write on the thread pool could not be cancelled.
  */
 export class FileSink extends Sink {
   static readonly metadata: ElementMetadata = {
@@ -53,6 +59,10 @@ export class FileSink extends Sink {
   };
 
   private file: FileHandle | null = null;
+  /** The named pipe being written, instead of `file`. */
+  private pipe: Socket | null = null;
+  /** stop() was called: writes in flight are abandoned, renders return FLUSHING. */
+  private stopping = false;
   /** Where the next write goes. */
   private position = 0;
   /** Writes name their position once a segment has moved it (plain writes until then). */
@@ -77,12 +87,20 @@ export class FileSink extends Sink {
     this.positional = false;
     this.skipping = false;
     this.failed = null;
+    this.stopping = false;
     this.dropPending();
     const location = this.get('location');
     if (typeof location !== 'string' || location === '') {
       throw new ParallaxError('ELEMENT_ERROR', `${this.name}: no file to write: the "location" property is not set`);
     }
     try {
+      if ((await stat(location).catch(() => null))?.isFIFO() === true) {
+        this.seekable = false;
+        this.pipe = await openPipeForWriting(location, () => this.stopping);
+        // Its errors reach the pending write's callback; without a listener they would also throw.
+        this.pipe?.on('error', () => {});
+        return;
+      }
       this.file = await open(location, this.bool('append') ? 'a' : 'w');
       const st = await this.file.stat();
       this.seekable = st.isFile() || st.isBlockDevice();
@@ -92,22 +110,19 @@ export class FileSink extends Sink {
   }
 
   protected render(buf: Buffer): FlowResult | Promise<FlowResult> {
-    if (this.file === null) return FlowResult.FLUSHING;
+    if (this.stopping || (this.file === null && this.pipe === null)) return FlowResult.FLUSHING;
     if (this.failed !== null) return this.failed;
     this.pending.push(buf.clone());
     this.pendingBuffers++;
     this.pendingBytes += buf.size;
     this.writing ??= this.writeLoop();
     if (this.pendingBuffers < MAX_PENDING_BUFFERS && this.pendingBytes < MAX_PENDING_BYTES) return FlowResult.OK;
-    return new Promise<FlowResult>((resolve) => (this.room = () => resolve(this.failed ?? (this.file === null ? FlowResult.FLUSHING : FlowResult.OK))));
+    return new Promise<FlowResult>((resolve) => (this.room = () => resolve(this.failed ?? (this.stopping ? FlowResult.FLUSHING : FlowResult.OK))));
   }
 
   /** A bytes segment: the buffers after it go to its `start`. Queued in order with them. */
   override sinkEvent(pad: Pad, ev: Event): boolean {
-    if (ev.type === 'segment' && ev.segment.format === 'bytes') {
-      if (!this.bool('append')) this.pending.push({ seekTo: ev.segment.start });
-      else if (ev.segment.start !== this.expectedEnd()) this.warning(`ignored a bytes segment to byte ${ev.segment.start}: append=true always writes at the end`);
-    }
+    if (ev.type === 'segment' && ev.segment.format === 'bytes') this.pending.push({ seekTo: ev.segment.start });
     return super.sinkEvent(pad, ev);
   }
 
@@ -122,19 +137,19 @@ export class FileSink extends Sink {
   }
 
   override async stop(): Promise<void> {
-    const file = this.file;
-    this.file = null;
+    this.stopping = true;
     this.dropPending();
     this.wakeRenderer();
+    // A write waiting on a reader that stopped reading ends here (with an error that is ignored).
+    this.pipe?.destroy();
     while (this.writing !== null) await this.writing;
-    this.file = file;
     await this.close();
   }
 
   /** Writes what is queued, a run of buffers per writev, until the queue is empty. */
   private async writeLoop(): Promise<void> {
     try {
-      while (this.pending.length > 0 && this.failed === null && this.file !== null) {
+      while (this.pending.length > 0 && this.failed === null && !this.stopping) {
         const head = this.pending[0]!;
         if (!isBuffer(head)) {
           this.pending.shift();
@@ -143,7 +158,7 @@ export class FileSink extends Sink {
         }
         const run: Buffer[] = [];
         while (run.length < MAX_PENDING_BUFFERS && this.pending.length > 0 && isBuffer(this.pending[0]!)) run.push(this.pending.shift() as Buffer);
-        if (!this.skipping) await this.write(this.file, run);
+        if (!this.skipping) await this.write(run);
         for (const b of run) {
           this.pendingBuffers--;
           this.pendingBytes -= b.size;
@@ -159,11 +174,12 @@ export class FileSink extends Sink {
 
   private seek(to: number): void {
     this.skipping = false;
-    if (to !== this.position && !this.seekable) {
+    if (to !== this.position && (!this.seekable || this.bool('append'))) {
       // What was written stays valid (wavenc's first header says "until the end"); only the
       // rewrite is lost. GStreamer's filesink behaves the same on a pipe.
       this.skipping = true;
-      this.warning(`cannot go back to byte ${to} in "${this.str('location')}" (not a regular file): the data meant for there is dropped`);
+      const why = this.seekable ? 'append=true always writes at the end' : 'not a regular file';
+      this.warning(`cannot go to byte ${to} in "${this.str('location')}" (${why}): the data meant for there is dropped`);
       return;
     }
     if (to !== this.position) this.positional = true;
@@ -171,13 +187,18 @@ export class FileSink extends Sink {
   }
 
   /** Writes `run` at the current position, all of it (a short writev is continued). */
-  private async write(file: FileHandle, run: Buffer[]): Promise<void> {
+  private async write(run: Buffer[]): Promise<void> {
     const at = this.position;
     let views = run.map((b) => b.data).filter((v) => v.byteLength > 0);
     const total = views.reduce((n, v) => n + v.byteLength, 0);
     let done = 0;
     try {
-      while (done < total) {
+      if (this.pipe !== null) {
+        await writeToPipe(this.pipe, views);
+        done = total;
+      }
+      const file = this.file;
+      while (file !== null && done < total) {
         const { bytesWritten } = views.length === 1
           ? await file.write(views[0]!, 0, views[0]!.byteLength, this.positional ? at + done : null)
           : await file.writev(views, this.positional ? at + done : undefined);
@@ -186,16 +207,11 @@ export class FileSink extends Sink {
         views = rest(views, bytesWritten);
       }
     } catch (e) {
-      if (this.file === null) return;
+      if (this.stopping) return;
       this.failed = this.error(`writing to "${this.str('location')}" at byte ${at + done} failed: ${e instanceof Error ? e.message : String(e)}`, e);
       return;
     }
     this.position = at + done;
-  }
-
-  /** Where the queued buffers end (for the append=true warning). */
-  private expectedEnd(): number {
-    return this.position + this.pendingBytes;
   }
 
   private wakeRenderer(): void {
@@ -212,8 +228,11 @@ export class FileSink extends Sink {
 
   private async close(): Promise<void> {
     const file = this.file;
+    const pipe = this.pipe;
     this.file = null;
+    this.pipe = null;
     if (file !== null) await file.close();
+    if (pipe !== null) await closePipe(pipe);
   }
 }
 

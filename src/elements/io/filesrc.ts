@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { ParallaxError } from '../../errors.js';
 import { Buffer, BufferFlags } from '../../element/buffer.js';
 import { Source, type Produced } from '../../element/base/source.js';
@@ -23,7 +23,8 @@ import type { ElementMetadata } from '../../element/metadata.js';
  * one read per block; only the reads are fewer.
  *
  * The file is opened in `start()` (preparing the pipeline), which throws an error naming the
- * element and the path when `location` is not set, names a directory, or cannot be opened.
+ * element and the path when `location` is not set, names a directory, a named pipe or a socket
+ * (read those with fdsrc), or cannot be opened.
  */
 export class FileSrc extends Source {
   static readonly metadata: ElementMetadata = {
@@ -56,6 +57,12 @@ export class FileSrc extends Source {
     const location = this.get('location');
     if (typeof location !== 'string' || location === '') {
       throw new ParallaxError('ELEMENT_ERROR', `${this.name}: no file to read: the "location" property is not set`);
+    }
+    // Opening a FIFO would wait for a writer, and reads by position fail on it (ESPIPE): refuse
+    // it before opening, and say what reads a stream.
+    const kind = await stat(location).then((st) => (st.isFIFO() ? 'a named pipe' : st.isSocket() ? 'a socket' : null), () => null);
+    if (kind !== null) {
+      throw new ParallaxError('ELEMENT_ERROR', `${this.name}: cannot read "${location}": it is ${kind}, and filesrc reads files by position; read a stream with fdsrc (fdsrc fd=N) or Pipeline.fromReadable(fs.createReadStream(path))`);
     }
     let file: FileHandle;
     try {
