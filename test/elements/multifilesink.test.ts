@@ -58,6 +58,28 @@ describe('multifilesink', () => {
     expect(await run({ 'next-file': 'max-size', 'max-file-size': max }, [...chunks])).toEqual(files);
   });
 
+  it.each([
+    [{ 'max-files': 1 }, ['a', 'bb', 'ccc'], { 'last.bin': 'ccc' }],
+    [{ 'max-files': 2 }, ['a', 'bb', 'ccc'], { 'last.bin': 'ccc' }],
+    [{ 'max-files': 1, 'next-file': 'max-size', 'max-file-size': 3 }, ['ab', 'cd', 'e'], { 'last.bin': 'cde' }],
+  ] as const)('a location without a conversion, %j: the last file stays, max-files never deletes the one just written', async (props, chunks, files) => {
+    expect(await run({ location: join(dir, 'last.bin'), ...props }, [...chunks])).toEqual(files);
+  });
+
+  it('every run starts again from the index set, not where the last run stopped', async () => {
+    const { launch } = await import('../../src/index.js');
+    const p = launch(`testsrc num-buffers=2 blocksize=1 ! multifilesink name=m location=${join(dir, 'r-%d.bin')}`);
+    await p.run();
+    expect(p.get('m')!.get('index')).toBe(0);
+    await p.run();
+    expect((await readdir(dir)).sort()).toEqual(['r-0.bin', 'r-1.bin']);
+    p.get('m')!.set('index', 10);
+    await p.run();
+    await p.run();
+    expect((await readdir(dir)).sort()).toEqual(['r-0.bin', 'r-1.bin', 'r-10.bin', 'r-11.bin']);
+    await p.dispose();
+  });
+
   it('max-files counts files in max-size mode too', async () => {
     expect(await run({ 'next-file': 'max-size', 'max-file-size': 2, 'max-files': 1 }, ['ab', 'cd', 'ef'])).toEqual({ 'out-02.bin': 'ef' });
   });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BufferFlags } from '../../src/element/buffer.js';
 import { FlowResult } from '../../src/element/flow.js';
 import { MultiFileSrc } from '../../src/elements/io/multifilesrc.js';
+import type { FakeSink } from '../../src/elements/testing/fakesink.js';
 import { Harness } from '../../src/harness/harness.js';
 import { copyStats } from '../../src/memory/copy-counter.js';
 
@@ -93,6 +94,18 @@ describe('multifilesrc', () => {
     const src = new MultiFileSrc('multifilesrc0');
     src.set('location', join(dir, 'frame-%s.raw'));
     await expect(new Harness(src).start()).rejects.toThrow(/multifilesrc0: bad "location" pattern .*"%s" is not an integer conversion/);
+  });
+
+  it('every run starts again from index or start-index, not where the last run stopped', async () => {
+    const { launch } = await import('../../src/index.js');
+    const p = launch(`multifilesrc name=m location=${join(dir, 'frame-%05d.raw')} start-index=1 stop-index=2 ! fakesink name=k signal-handoffs=true`);
+    const texts: string[] = [];
+    (p.get('k') as FakeSink).on('handoff', (b) => texts.push(new TextDecoder().decode(b.data)));
+    await p.run();
+    await p.run();
+    expect(texts).toEqual(['bb', 'ccc', 'bb', 'ccc']);
+    expect(p.get('m')!.get('index')).toBe(0);
+    await p.dispose();
   });
 
   it('runs through launch() into a multifilesink and back', async () => {

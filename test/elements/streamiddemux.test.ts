@@ -85,6 +85,19 @@ describe('streamiddemux', () => {
     expect(added).toEqual([{ pad: 'd:src_0', peer: 'out:sink' }]);
   });
 
+  it('run again, sends the new run\'s streams to the same pads in order, without a second pad-added', async () => {
+    const p = buildLaunch('testsrc num-buffers=2 blocksize=8 ! streamiddemux name=d  d.src_0 ! fakesink name=out', createDefaultRegistry());
+    const d = p.get('d') as StreamIdDemux;
+    const added: string[] = [];
+    d.on('pad-added', (pad) => added.push(pad.name));
+    await p.run();
+    await p.run();
+    expect((p.get('out') as FakeSink).rendered).toBe(2);
+    expect(d.srcPads.map((pad) => pad.name)).toEqual(['src_0']);
+    expect(added).toEqual(['src_0']);
+    await p.dispose();
+  });
+
   it('runs its example launch line', async () => {
     await buildLaunch(StreamIdDemux.metadata.example, createDefaultRegistry()).run();
   });

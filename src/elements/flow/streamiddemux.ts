@@ -27,6 +27,10 @@ export interface StreamIdDemuxEvents {
  * flushes go to every src pad. A buffer before any stream-start is an error naming the element.
  * `active-pad` reads the pad data goes to now.
  *
+ * Run again, the element keeps its pads (they may be linked) but forgets the stream-ids, which a
+ * source gives anew each run: the run's first stream goes to `src_0` again, its second to
+ * `src_1`, and so on. `pad-added` fires only for a pad that did not exist yet.
+ *
  * Event-loop, called from the upstream streaming task (sometimes pads keep it off data threads).
  */
 export class StreamIdDemux extends Element {
@@ -63,6 +67,7 @@ export class StreamIdDemux extends Element {
   override start(): void {
     // Pads of a previous run stay (they may be linked); data goes nowhere until a stream-start.
     this.active = null;
+    this.byStream.clear();
   }
 
   protected override readProperty(name: string): PropertyValue | undefined {
@@ -96,12 +101,19 @@ export class StreamIdDemux extends Element {
     }
   }
 
-  /** A new src pad for a new stream; pending links and `pad-added` handlers link it. */
+  /**
+   * The src pad for a new stream: the pad a previous run made in the same place, or a new one
+   * that pending links and `pad-added` handlers link.
+   */
   private addStream(streamId: string): Pad {
     const template = this.templates.find((t) => t.presence === 'sometimes')!;
-    let i = this.byStream.size;
-    while (this.pad(template.nameFor(i))) i++;
-    const pad = new Pad(template.nameFor(i), 'src', template, this);
+    const name = template.nameFor(this.byStream.size);
+    const kept = this.pad(name);
+    if (kept !== undefined) {
+      this.byStream.set(streamId, kept);
+      return kept;
+    }
+    const pad = new Pad(name, 'src', template, this);
     this.byStream.set(streamId, pad);
     this.addPad(pad);
     this.emitter.emit('pad-added', pad, streamId);

@@ -13,16 +13,22 @@ const NEXT_MAX_SIZE = 4;
  * `testsrc num-buffers=3 blocksize=16 ! multifilesink location=/tmp/out-%05d.bin max-files=2`
  *
  * Sink/File. Writes buffers to a numbered sequence of files, after GStreamer's multifilesink:
- * `location=frame-%05d.raw` names them (see location-pattern.ts) from `index` on. With
- * `next-file=buffer` (the default) each buffer is one file; with `next-file=max-size` buffers are
- * appended to a file until the next one would take it past `max-file-size` bytes (a buffer larger
- * than that gets a file of its own, never split). With `max-files=N` only the newest N files are
- * kept: older ones are deleted as new ones are made.
+ * `location=frame-%05d.raw` names them (see location-pattern.ts) from `index` on; every run
+ * starts again from the `index` set (or 0). With `next-file=buffer` (the default) each buffer is
+ * one file; with `next-file=max-size` buffers are appended to a file until the next one would
+ * take it past `max-file-size` bytes (a buffer larger than that gets a file of its own, never
+ * split). With `max-files=N` only the newest N files are kept: older ones are deleted as new ones
+ * are made, and the file being written is never one of them.
+ *
+ * A location without %d names the same file for every index, as in GStreamer: each new file
+ * rewrites it, so it ends up holding the last buffer (or, with next-file=max-size, the last
+ * file's worth).
  *
  * Writes are asynchronous straight from the buffer's slot (no copy), in order (the Sink base makes
  * upstream wait while one is in flight); the last file is closed at EOS, before the pipeline's
- * `eos`. A pattern without exactly one %d is refused at start; a file that cannot be created or
- * written stops the stream with an error naming the element, the file and the byte offset.
+ * `eos`. A pattern with two conversions or one that is not an integer (%s, %x) is refused at
+ * start; a file that cannot be created or written stops the stream with an error naming the
+ * element, the file and the byte offset.
  */
 export class MultiFileSink extends Sink {
   static readonly metadata: ElementMetadata = {
@@ -54,13 +60,16 @@ export class MultiFileSink extends Sink {
   private file: FileHandle | null = null;
   private path = '';
   private fileBytes = 0;
-  /** Files made, oldest first: what `max-files` deletes from. */
+  /** Files made, oldest first, each path once: what `max-files` deletes from (only kept when it is set). */
   private readonly made: string[] = [];
+  private maxFiles = 0;
 
   override start(): void {
     super.start();
-    this.pattern = parseLocationPattern(this.get('location'), this.name);
+    // Before `pattern` is set: while it is, reading `index` gives the live one of the last run.
     this.index = this.num('index');
+    this.maxFiles = this.num('max-files');
+    this.pattern = parseLocationPattern(this.get('location'), this.name);
     this.made.length = 0;
     this.fileBytes = 0;
   }
@@ -108,9 +117,13 @@ export class MultiFileSink extends Sink {
     this.path = path;
     this.fileBytes = 0;
     this.index++;
+    const keep = this.maxFiles;
+    if (keep === 0) return FlowResult.OK;
+    // The same path again (a location without %d) is the newest file now, not an old one to delete.
+    const again = this.made.indexOf(path);
+    if (again >= 0) this.made.splice(again, 1);
     this.made.push(path);
-    const keep = this.num('max-files');
-    while (keep > 0 && this.made.length > keep) {
+    while (this.made.length > keep) {
       const old = this.made.shift()!;
       try {
         await unlink(old);

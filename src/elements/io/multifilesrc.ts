@@ -15,8 +15,9 @@ import { parseLocationPattern, type LocationPattern } from './location-pattern.j
  *
  * Source/File. Reads a numbered sequence of files, one buffer per file, after GStreamer's
  * multifilesrc: `location=frame-%05d.raw` names them (see location-pattern.ts), starting at
- * `index` or `start-index` (the larger), up to `stop-index` (-1: until a file is missing).
- * With `loop=true` it goes back to `start-index` after the last file instead of ending.
+ * `index` or `start-index` (the larger; every run starts there again), up to `stop-index` (-1:
+ * until a file is missing). With `loop=true` it goes back to `start-index` after the last file
+ * instead of ending.
  *
  * A missing first file is an error naming the element and the path; a missing later file ends the
  * stream (that is how a sequence of unknown length ends). With `loop=true` and no stop-index the
@@ -62,8 +63,9 @@ export class MultiFileSrc extends Source {
 
   override start(): void {
     super.start();
-    this.pattern = parseLocationPattern(this.get('location'), this.name);
+    // Before `pattern` is set: while it is, reading `index` gives the live one of the last run.
     this.index = Math.max(this.num('index'), this.num('start-index'));
+    this.pattern = parseLocationPattern(this.get('location'), this.name);
     this.count = 0;
     this.bytes = 0;
     this.readSinceWrap = 0;

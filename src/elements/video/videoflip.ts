@@ -57,7 +57,9 @@ const NAMES: Readonly<Record<string, readonly EnumValue[]>> = { method: METHODS,
  * output size: among none, rotate-180, horizontal-flip and vertical-flip, or among the four
  * turning ones (any change when the frame is square). A change that would turn the output
  * size is refused with PROPERTY_NOT_MUTABLE: this element does not renegotiate; set it while
- * the pipeline is stopped. (GStreamer's `automatic` (`auto`) and `custom` are not provided.)
+ * the pipeline is stopped. The sizes judged are the stream's, as the caps event brought them (a
+ * parser's real size, not the placeholder negotiated before its header): on a data thread, the
+ * copy of the element there judges. (GStreamer's `automatic` (`auto`) and `custom` are not provided.)
  *
  * The work is the WebAssembly kernel videoflip_flip (assembly/video/videoflip.ts), from the
  * input frame where it lies in the shared arena into a new buffer; where there is no
@@ -87,12 +89,29 @@ export class VideoFlip extends VideoFilter {
   protected override readonly formats = VIDEO_LAYOUT_FORMATS;
   private method: number = VideoFlipMethod.NONE;
   private wasmKernel: VideoKernel | null = null;
+  /**
+   * This copy was started, so its caps are the stream's. The event loop's copy of an element
+   * placed on a data thread is never started: it holds the caps negotiated before the stream
+   * began (a parser's placeholder until its header is read), while the data thread's copy gets
+   * the stream's caps in-band. Only the copy that sees the stream can judge a change of method.
+   */
+  private started = false;
+
+  override start(): void {
+    super.start();
+    this.started = true;
+  }
+
+  override stop(): void {
+    this.started = false;
+    super.stop();
+  }
 
   /** Refuses, once caps are negotiated, a method that would turn the output size. */
   override set(name: string, raw: unknown): void {
     const from = this.inInfo;
     const table = NAMES[name];
-    if (table !== undefined && this.state !== 'suspended' && from !== null) {
+    if (table !== undefined && this.state !== 'suspended' && this.started && from !== null) {
       const next = codeOf(table, convertPropertyValue(this.propertySpec(name)!, raw, { element: this.name, property: name }) as string);
       if (flipSwapsDimensions(next) && !flipCanTurn(from.format)) throw cannotTurn(this.name, nickOf(table, next), from);
       if (from.width !== from.height && flipSwapsDimensions(next) !== flipSwapsDimensions(this.method)) {
@@ -114,7 +133,7 @@ export class VideoFlip extends VideoFilter {
     const otherNick = nickOf(NAMES[other]!, this.method);
     if (this.get(other) !== otherNick) super.set(other, otherNick);
     // Negotiated already: pass-through may start or stop (set() refused a change of size).
-    else if (this.state !== 'suspended') this.reconfigure();
+    else if (this.state !== 'suspended' && this.started) this.reconfigure();
   }
 
   /** The same caps, with width and height swapped for a turning method (both directions alike). */

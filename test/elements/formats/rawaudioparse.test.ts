@@ -102,6 +102,39 @@ describe('rawaudioparse', () => {
     expect(out.durations).toEqual([3_000_000]);
   });
 
+  it('pcm-format has GStreamer\'s GstAudioFormat numbers: 4 is s16le, 16 s24le, 28 f32le', async () => {
+    const values = RawAudioParse.metadata.properties['pcm-format'];
+    expect(values?.type === 'enum' && values.values.map((v) => `${v.nick}=${v.value}`)).toEqual([
+      's8=2', 'u8=3', 's16le=4', 's16be=5', 'u16le=6', 'u16be=7', 's24le=16', 's24be=17',
+      's32le=12', 's32be=13', 'u32le=14', 'u32be=15', 'f32le=28', 'f32be=29', 'f64le=30', 'f64be=31',
+    ]);
+    const el = new RawAudioParse('rawaudioparse0');
+    el.set('pcm-format', '28');
+    expect(el.get('pcm-format')).toBe('f32le');
+    el.set('pcm-format', 4);
+    expect(el.get('pcm-format')).toBe('s16le');
+  });
+
+  it('a buffer that a tee branch still holds is copied (counted) before it is stamped: the holder keeps its metadata', async () => {
+    const el = new RawAudioParse('rawaudioparse0');
+    for (const [k, v] of Object.entries({ 'pcm-format': 's16le', 'sample-rate': 8000, 'num-channels': 2 })) el.set(k, v);
+    const h = await new Harness(el).start();
+    const input = Buffer.fromBytes(h.allocator, counting(8));
+    input.offset = 640;
+    const held = input.clone();
+    const before = copyStats().bytesCopied;
+    expect(h.push(input)).toBe(FlowResult.OK);
+    expect(copyStats().bytesCopied - before).toBe(8);
+    const out = h.pull()!;
+    expect([out.pts, out.duration, out.offset, out.flags]).toEqual([0, 250_000, 0, BufferFlags.DISCONT]);
+    expect([...out.data]).toEqual([...counting(8)]);
+    expect(out.pool !== held.pool || out.slot !== held.slot).toBe(true);
+    expect([held.pts, held.duration, held.offset, held.flags]).toEqual([-1, -1, 640, 0]);
+    out.release();
+    held.release();
+    await h.stop();
+  });
+
   it('drops a partial frame at EOS with a warning naming the byte offset', async () => {
     const out = await parse({ 'pcm-format': 's16le', 'num-channels': 2 }, [5]);
     expect(out.sizes).toEqual([4]);

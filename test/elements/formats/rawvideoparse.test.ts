@@ -80,6 +80,24 @@ describe('rawvideoparse', () => {
     await h.stop();
   });
 
+  it('a one-frame block that a tee branch still holds is copied (counted) before it is stamped: the holder keeps its metadata', async () => {
+    const h = await parser();
+    const input = Buffer.allocate(h.allocator, 8);
+    input.data.set(range(1, 8));
+    input.offset = 800;
+    const held = input.clone();
+    const before = copyStats().bytesCopied;
+    expect(h.push(input)).toBe(FlowResult.OK);
+    expect(copyStats().bytesCopied - before).toBe(8);
+    const out = h.pull()!;
+    expect([out.pts, out.duration, out.offset, out.flags]).toEqual([0, 40_000_000, 0, BufferFlags.DISCONT]);
+    expect([...out.data]).toEqual(range(1, 8));
+    expect([held.pts, held.duration, held.offset, held.flags]).toEqual([-1, -1, 800, 0]);
+    out.release();
+    held.release();
+    await h.stop();
+  });
+
   it('sends its caps and a time segment first, then frames stamped from the frame rate', async () => {
     // Y42B 3x2 in GStreamer's layout: Y stride 4, U/V stride RU8(3)/2 = 4, 2 rows each: 24 bytes.
     const h = await parser({ format: 'Y42B', width: 3, height: 2, framerate: '30000/1001' });

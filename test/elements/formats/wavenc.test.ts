@@ -14,6 +14,9 @@ import { Pipeline } from '../../../src/exec/pipeline.js';
 import { linkPads } from '../../../src/graph/link.js';
 import { Harness } from '../../../src/harness/harness.js';
 import type { Element } from '../../../src/element/element.js';
+import { Buffer as Slot } from '../../../src/element/buffer.js';
+import { copyStats } from '../../../src/memory/copy-counter.js';
+import { launch } from '../../../src/index.js';
 import { CHANNELS, FORMATS, RATES, SOX_MISSING, parseFile, sox, soxi } from './wav-helpers.js';
 
 let dir = '';
@@ -103,6 +106,38 @@ describe('wavenc', () => {
     const segments = h.events.flatMap((e) => (e.type === 'segment' ? [e.segment.format + ':' + e.segment.start] : []));
     expect(segments).toEqual(['bytes:0', 'bytes:0']);
     expect(h.events.map((e) => e.type)).toEqual(['stream-start', 'caps', 'segment', 'segment', 'eos']);
+  });
+
+  it('a buffer that a tee branch still holds is copied (counted) before its offset is written: the holder keeps its own', async () => {
+    const h = await new Harness(new WavEnc('wavenc0'), { caps: 'audio/x-raw,format=S16LE,layout=interleaved,rate=8000,channels=1' }).start();
+    const input = Slot.allocate(h.allocator, 4);
+    input.data.set([1, 2, 3, 4]);
+    input.offset = 3;
+    const held = input.clone();
+    const before = copyStats().bytesCopied;
+    expect(h.push(input)).toBe(FlowResult.OK);
+    const [header, samples] = [h.pull()!, h.pull()!];
+    expect(copyStats().bytesCopied - before).toBe(44 + 4);
+    expect([samples.offset, ...samples.data]).toEqual([44, 1, 2, 3, 4]);
+    expect(held.offset).toBe(3);
+    for (const b of [header, samples, held]) b.release();
+    await h.stop();
+  });
+
+  it('sends one bytes segment however many segments come in: concat\'s inputs end up in one file', async () => {
+    const h = await new Harness(new WavEnc('wavenc0'), { caps: 'audio/x-raw,format=S16LE,layout=interleaved,rate=8000,channels=1' }).start();
+    h.push(new Uint8Array(4));
+    expect(h.pushEvent(Events.segment({ format: 'time', rate: 1, start: 0, stop: -1, base: 250_000, time: 0 }))).toBe(true);
+    h.push(new Uint8Array(4));
+    for (let b = h.pull(); b !== undefined; b = h.pull()) b.release();
+    expect(h.events.flatMap((e) => (e.type === 'segment' ? [`${e.segment.format}:${e.segment.start}`] : []))).toEqual(['bytes:0']);
+    await h.stop();
+
+    const path = join(dir, 'concat.wav');
+    const input = 'audiotestsrc num-buffers=2 samplesperbuffer=100 ! audio/x-raw,format=S16LE,channels=1,rate=8000 ! c.';
+    await launch(`concat name=c ! wavenc ! filesink location=${path}  ${input}  ${input}`).run();
+    const wav = await readFile(path);
+    expect([wav.byteLength, wav.readUInt32LE(4), wav.readUInt32LE(40)]).toEqual([44 + 800, 36 + 800, 800]);
   });
 
   it('writes one header with empty sizes for a stream without samples', async () => {

@@ -1,5 +1,9 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Buffer, FlowResult, copyStats } from '../../../src/index.js';
+import { Buffer, FlowResult, copyStats, launch } from '../../../src/index.js';
+import { Events } from '../../../src/element/event.js';
 import { Y4mEnc } from '../../../src/elements/formats/y4m/y4menc.js';
 import { Harness } from '../../../src/harness/harness.js';
 import { videoFormatFromName, videoFrameSize } from '../../../src/elements/video/layout.js';
@@ -94,6 +98,51 @@ describe('y4menc', () => {
     expect([frames[2]!.slot, frames[2]!.pool]).toEqual([again.slot, again.pool]);
     for (const b of frames) b.release();
     await h.stop();
+  });
+
+  it('a tight frame that a tee branch still holds is copied (counted) before its offset is written: the holder keeps its own', async () => {
+    const h = await encoder('video/x-raw,format=I420,width=8,height=2,framerate=25/1');
+    const input = Buffer.allocate(h.allocator, 24);
+    input.data.set(range(1, 24));
+    input.offset = 7;
+    const held = input.clone();
+    const before = copyStats().bytesCopied;
+    expect(h.push(input)).toBe(FlowResult.OK);
+    const out = drain(h);
+    // The header, the FRAME line, and the frame itself.
+    expect(copyStats().bytesCopied - before).toBe(out[0]![1].length + 6 + 24);
+    const at = out[0]![1].length + 6;
+    expect(out[2]).toEqual([at, range(1, 24)]);
+    expect(held.offset).toBe(7);
+    held.release();
+    await h.stop();
+  });
+
+  it('sends one bytes segment however many segments come in, and keeps counting offsets', async () => {
+    const h = await encoder('video/x-raw,format=GRAY8,width=4,height=2,framerate=25/1');
+    expect(h.push(new Uint8Array(8))).toBe(FlowResult.OK);
+    expect(h.pushEvent(Events.segment({ format: 'time', rate: 1, start: 0, stop: -1, base: 80_000_000, time: 0 }))).toBe(true);
+    expect(h.push(new Uint8Array(8))).toBe(FlowResult.OK);
+    expect(drain(h).map(([offset]) => offset)).toEqual([0, 36, 42, 50, 56]);
+    expect(h.events.flatMap((e) => (e.type === 'segment' ? [`${e.segment.format}:${e.segment.start}`] : []))).toEqual(['bytes:0']);
+    await h.stop();
+  });
+
+  it('after concat, the file holds one header and every frame of both inputs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parallax-y4menc-'));
+    try {
+      const path = join(dir, 'cat.y4m');
+      const input = (pattern: string): string => `videotestsrc num-buffers=2 pattern=${pattern} ! video/x-raw,format=I420,width=64,height=48 ! c.`;
+      await launch(`concat name=c ! y4menc ! filesink location=${path}  ${input('smpte')}  ${input('black')}`).run();
+      const file = await readFile(path);
+      const header = 'YUV4MPEG2 W64 H48 F30:1 Ip A1:1 C420jpeg XYSCSS=420JPEG\n';
+      expect(file.subarray(0, header.length).toString('latin1')).toBe(header);
+      expect(file.byteLength).toBe(header.length + 4 * (6 + 4608));
+      const frameLines = Array.from({ length: 4 }, (_, i) => file.subarray(header.length + i * 4614, header.length + i * 4614 + 6).toString('latin1'));
+      expect(frameLines).toEqual(Array(4).fill('FRAME\n'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([

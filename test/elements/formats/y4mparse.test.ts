@@ -127,6 +127,26 @@ describe('y4mparse', () => {
     await h.stop();
   });
 
+  it('a one-frame buffer that a tee branch still holds is copied (counted) before it is stamped: the holder keeps its metadata', async () => {
+    const h = await new Harness(new Y4mParse('y4mparse0')).start();
+    expect(h.push(y4m('YUV4MPEG2 W8 H2 F25:1 C420jpeg', []))).toBe(FlowResult.OK);
+    expect(h.push('FRAME\n')).toBe(FlowResult.OK);
+    const input = Buffer.allocate(h.allocator, 24);
+    input.data.set(range(1, 24));
+    input.offset = 41;
+    const held = input.clone();
+    const before = copyStats().bytesCopied;
+    expect(h.push(input)).toBe(FlowResult.OK);
+    expect(copyStats().bytesCopied - before).toBe(24);
+    const out = h.pull()!;
+    expect([out.pts, out.duration, out.offset, out.flags]).toEqual([0, 40_000_000, 0, BufferFlags.DISCONT]);
+    expect([...out.data]).toEqual(range(1, 24));
+    expect([held.pts, held.duration, held.offset, held.flags]).toEqual([-1, -1, 41, 0]);
+    out.release();
+    held.release();
+    await h.stop();
+  });
+
   it('a frame read in blocks is copied once, and only its bytes', async () => {
     const stream = y4m('YUV4MPEG2 W8 H2 F25:1 C420jpeg', [range(1, 24), range(31, 24)]);
     const h = await new Harness(new Y4mParse('y4mparse0')).start();

@@ -1,8 +1,12 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Buffer, FlowResult, copyStats, launch } from '../../../src/index.js';
 import { VideoFlip } from '../../../src/elements/video/videoflip.js';
 import { videoFrameSize, videoFormatFromName } from '../../../src/elements/video/layout.js';
 import { collect, harness, registry, seededBytes, through } from './helpers.js';
+import { y4m } from '../formats/y4m-helpers.js';
 
 const FORMATS = ['I420', 'NV12', 'RGBA', 'RGB'];
 const METHODS = ['none', 'clockwise', 'rotate-180', 'counterclockwise', 'horizontal-flip', 'vertical-flip', 'upper-left-diagonal', 'upper-right-diagonal'];
@@ -135,6 +139,40 @@ describe('videoflip', () => {
     const plain = (f: Uint8Array): number[] => [0, 1, 2, 3].flatMap((x) => [0, 1].map((y) => f[(y * 4 + x) * 4]!));
     expect(plain(got[19]!)).toEqual(mirrored(got[0]!));
     expect(plain(got[19]!)).not.toEqual(plain(got[0]!));
+  });
+
+  // Needs dist/ built, as the data threads load the elements from there (see below).
+  it.each(['async', 'realtime'] as const)('with %s scheduling, judges a change of method by the stream\'s caps, not the placeholder negotiated before y4mparse read its header', async (scheduling) => {
+    const dir = await mkdtemp(join(tmpdir(), 'parallax-videoflip-'));
+    try {
+      // y4mparse negotiates a 320x240 placeholder; the streams are 8x8 (a turn keeps the size) and 8x4,
+      // 4 s long at 100 fps played in time, so that they still run when the method is set.
+      const results: string[] = [];
+      for (const [w, h] of [[8, 8], [8, 4]] as const) {
+        const path = join(dir, `${w}x${h}.y4m`);
+        await writeFile(path, y4m(`YUV4MPEG2 W${w} H${h} F100:1 Ip A1:1 Cmono`, Array.from({ length: 400 }, () => new Uint8Array(w * h))));
+        const p = launch(`filesrc location=${path} ! y4mparse ! videoflip name=f ! fakesink sync=true`, { registry, scheduling });
+        const running = p.run().catch((e: unknown) => e);
+        // The element that runs has the stream's caps once a frame went through it.
+        for (let t = 0; t < 300 && (p.stats().pads['f:src']?.buffers ?? 0) === 0; t++) await new Promise((r) => setTimeout(r, 10));
+        try {
+          await p.setProperty('f', 'method', 'clockwise');
+          results.push(`${w}x${h}: ${String(await p.getProperty('f', 'method'))}`);
+        } catch (e) {
+          results.push(`${w}x${h}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        await p.suspend();
+        await running;
+        await p.dispose();
+      }
+      expect(results).toEqual([
+        '8x8: clockwise',
+        '8x4: property method of f cannot change from none to clockwise while the pipeline is prepared: the output would turn from 8x4 to 4x8, ' +
+          'and videoflip does not renegotiate; set it while the pipeline is stopped',
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('1080p smoke: I420 rotated clockwise is 1080x1920', async () => {

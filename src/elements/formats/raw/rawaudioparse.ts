@@ -26,7 +26,8 @@ interface Framing {
  * Codec/Parser/Audio. Turns a byte stream (from filesrc, fdsrc, a socket: any block size) into
  * raw audio of the format given by its properties, after GStreamer's rawaudioparse:
  * `pcm-format` (s8, u8, s16le, s16be, u16le, u16be, s24le, s24be packed, s32le, s32be, u32le,
- * u32be, f32le, f32be, f64le, f64be), `sample-rate` and `num-channels`, interleaved. With
+ * u32be, f32le, f32be, f64le, f64be: GstAudioFormat's nicks and numbers, so `pcm-format=4` is
+ * s16le as in GStreamer), `sample-rate` and `num-channels`, interleaved. With
  * `use-sink-caps=true` the format comes from upstream's audio/x-raw caps instead.
  *
  * Output buffers hold whole frames and are stamped from the sample count: `pts` and `duration`
@@ -39,7 +40,9 @@ interface Framing {
  * the bytes of the frame it cuts are copied aside. A frame that straddles two input buffers is
  * copied together, and since a payload always starts at the start of its slot, the rest of that
  * input buffer is copied too (into whole-frame buffers) until an input buffer starts on a frame
- * boundary again. Every copy is counted (src/memory/copy-counter.ts).
+ * boundary again. Every copy is counted (src/memory/copy-counter.ts). A buffer that someone else
+ * still holds (a tee's other branch) is copied before it is stamped: the stamps live in the
+ * slot's header, which every holder reads.
  *
  * A partial frame left at EOS is dropped with a warning naming the element and the byte offset.
  */
@@ -56,7 +59,7 @@ export class RawAudioParse extends Transform {
     properties: {
       'pcm-format': {
         type: 'enum', default: 's16le', description: 'Format of the samples',
-        values: PCM_FORMATS.map((f, i) => ({ nick: f.nick, value: i, description: `${f.name}, ${f.width * 8}-bit` })),
+        values: PCM_FORMATS.map((f) => ({ nick: f.nick, value: f.value, description: `GST_AUDIO_FORMAT_${f.name}, ${f.width * 8}-bit` })),
       },
       'sample-rate': { type: 'int', default: 44100, min: 1, max: 2147483647, description: 'Frames per second' },
       'num-channels': { type: 'int', default: 2, min: 1, max: 64, description: 'Channels, interleaved' },
@@ -208,6 +211,8 @@ export class RawAudioParse extends Transform {
 
   /** Stamps `buf` (whole frames) with its place on the sample timeline and pushes it. */
   private pushFrames(buf: Buffer, f: Framing): FlowResult {
+    // The stamps live in the slot's header, which a tee's other branches read too.
+    if (!buf.isWritable) buf = buf.makeWritable(this.context.allocator);
     const n = buf.size / f.bpf;
     const pts = durationOfFrames(this.frames, f.rate);
     buf.pts = pts;

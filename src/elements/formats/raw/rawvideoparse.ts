@@ -34,7 +34,9 @@ const GST_VIDEO_FORMAT: Readonly<Record<string, number>> = { I420: 2, NV12: 23, 
  * it is, and a longer one is cut to its first frame (when no one else holds it). Since a payload
  * always starts at the start of its slot, every other frame of the buffer, and a frame that
  * straddles two buffers, is copied once into a buffer of its own: reading with
- * `filesrc blocksize=<frame size>` makes every frame zero copy. Copies are counted.
+ * `filesrc blocksize=<frame size>` makes every frame zero copy. Copies are counted. A frame
+ * buffer that someone else still holds (a tee's other branch) is copied before it is stamped: the
+ * stamps live in the slot's header, which every holder reads.
  *
  * A partial frame left at EOS is dropped with a warning naming the element and the byte offset.
  */
@@ -174,6 +176,8 @@ export class RawVideoParse extends Transform {
 
   /** Stamps `buf` (one frame) with its place on the frame timeline and pushes it. */
   private pushFrame(buf: Buffer): FlowResult {
+    // The stamps live in the slot's header, which a tee's other branches read too.
+    if (!buf.isWritable) buf = buf.makeWritable(this.context.allocator);
     const n = this.frames++;
     const { num, den } = this.fps;
     const pts = frameTime(n, num, den);

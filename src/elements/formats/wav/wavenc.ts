@@ -21,7 +21,9 @@ const REWIND: Segment = Object.freeze({ format: 'bytes', rate: 1, start: 0, stop
  *
  * The header goes out before the first samples, with 0xFFFFFFFF ("until the end") for the sizes
  * it cannot know yet; the samples follow unchanged (the buffers are passed on, not copied), each
- * with its byte `offset` in the file. At EOS wavenc adds the pad byte an odd-sized data chunk
+ * with its byte `offset` in the file (a buffer that someone else still holds, a tee's other
+ * branch, is copied first: the offset lives in the slot's header, which every holder reads). One
+ * bytes segment starts the stream, however many time segments come in (concat's inputs). At EOS wavenc adds the pad byte an odd-sized data chunk
  * needs, then sends a bytes segment starting at 0 and the header again with the real sizes;
  * filesink seeks for a bytes segment, so the file on disk ends up with exact sizes (what `soxi`
  * checks). A sink that cannot seek keeps the first header (readers take 0xFFFFFFFF as "read to
@@ -50,10 +52,13 @@ export class WavEnc extends Transform {
   private headerBytes = 0;
   /** Sample bytes written so far. */
   private dataBytes = 0;
+  /** The bytes segment went out: one per run, however many time segments come in. */
+  private segmentSent = false;
 
   override start(): void {
     this.headerBytes = 0;
     this.dataBytes = 0;
+    this.segmentSent = false;
   }
 
   override transformCaps(pad: Pad, caps: Caps): Caps {
@@ -86,7 +91,10 @@ export class WavEnc extends Transform {
         return this.srcPad.pushEvent(Events.caps(SRC_CAPS));
       }
       case 'segment':
-        // A time segment means nothing to a byte stream: ours starts at byte 0.
+        // A time segment means nothing to a byte stream: ours starts at byte 0, once. A later
+        // one (concat's next input) continues the same file; rewinding would write over it.
+        if (this.segmentSent) return true;
+        this.segmentSent = true;
         return this.srcPad.pushEvent(Events.segment(REWIND));
       case 'eos':
         this.finish();
@@ -104,6 +112,8 @@ export class WavEnc extends Transform {
         return r;
       }
     }
+    // The offset lives in the slot's header, which a tee's other branches read too.
+    if (!buf.isWritable) buf = buf.makeWritable(this.context.allocator);
     buf.offset = this.headerBytes + this.dataBytes;
     this.dataBytes += buf.size;
     return this.srcPad.push(buf);

@@ -29,7 +29,12 @@ const BYTES: Segment = Object.freeze({ format: 'bytes', rate: 1, start: 0, stop:
  * width that is a multiple of 8 and an even height, and the like) goes on as it is, after a
  * 6-byte buffer with its FRAME line; other frames are packed row by row into a new buffer, a
  * counted copy. The header and FRAME lines are written into slots once each (counted, as all
- * bytes from the heap are). Buffers carry their byte `offset` in the stream.
+ * bytes from the heap are). Buffers carry their byte `offset` in the stream; a frame that someone
+ * else still holds (a tee's other branch) is copied before the offset is written, since it lives
+ * in the slot's header, which every holder reads.
+ *
+ * One bytes segment starts the stream, whatever time segments come in: a later one (concat's next
+ * input) continues the same file rather than starting it over.
  *
  * A Y4M stream holds one format: caps that change after the header are an error, as is a frame
  * smaller than the caps say.
@@ -55,10 +60,13 @@ export class Y4mEnc extends Transform {
   private written: string | null = null;
   /** Bytes written so far. */
   private bytes = 0;
+  /** The bytes segment went out: one per run, however many time segments come in. */
+  private segmentSent = false;
 
   override start(): void {
     this.written = null;
     this.bytes = 0;
+    this.segmentSent = false;
   }
 
   override transformCaps(pad: Pad, caps: Caps): Caps {
@@ -90,6 +98,10 @@ export class Y4mEnc extends Transform {
         return this.srcPad.pushEvent(Events.caps(SRC_CAPS));
       }
       case 'segment':
+        // A later segment (concat's next stream, a new time range) continues the same file: a
+        // second bytes segment at 0 would send filesink back over the header and frames.
+        if (this.segmentSent) return true;
+        this.segmentSent = true;
         return this.srcPad.pushEvent(Events.segment(BYTES));
       case 'eos':
         if (this.stream === null) this.error('reached EOS without caps: no format to write a header for');
@@ -146,6 +158,8 @@ export class Y4mEnc extends Transform {
 
   /** Pushes `buf` with its byte offset in the stream. */
   private pushAt(buf: Buffer): FlowResult {
+    // The offset lives in the slot's header, which a tee's other branches read too.
+    if (!buf.isWritable) buf = buf.makeWritable(this.context.allocator);
     buf.offset = this.bytes;
     this.bytes += buf.size;
     return this.srcPad.push(buf);

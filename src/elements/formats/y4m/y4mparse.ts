@@ -33,8 +33,9 @@ type Phase = 'header' | 'line' | 'frame';
  * the two are the same (I420 with a width that is a multiple of 8 and an even height; Y444 and
  * GRAY8 with a width that is a multiple of 4; Y42B with a multiple of 8) an input buffer that
  * holds exactly one frame's planes (what y4menc pushes) goes on as it is, without a copy; any
- * other frame is copied once into a fresh buffer, row by row where the layouts differ. Copies
- * are counted. Each frame carries `pts` and `duration` from the frame rate and its index as
+ * other frame is copied once into a fresh buffer, row by row where the layouts differ, and so is
+ * a frame buffer that someone else still holds (a tee's other branch), since the stamps below
+ * live in the slot's header, which every holder reads. Copies are counted. Each frame carries `pts` and `duration` from the frame rate and its index as
  * `offset`; the first is flagged DISCONT.
  *
  * Caps: the format is only known once the header has been read, after the pipeline has
@@ -229,6 +230,8 @@ export class Y4mParse extends Transform {
 
   /** Stamps `buf` (one whole frame) with its place on the frame timeline and pushes it. */
   private pushFrame(buf: Buffer): FlowResult {
+    // The stamps live in the slot's header, which a tee's other branches read too.
+    if (!buf.isWritable) buf = buf.makeWritable(this.context.allocator);
     const { fpsN, fpsD } = this.header!;
     const n = this.frames++;
     const pts = frameTime(n, fpsN, fpsD);
