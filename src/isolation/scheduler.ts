@@ -18,6 +18,7 @@ import type { BusMessage } from '../element/message.js';
 import type { Pad } from '../element/pad.js';
 import type { PropertyValue } from '../element/property.js';
 import { ParallaxError } from '../errors.js';
+import { restoreProperty } from '../exec/restore-property.js';
 import type { DriverSpec } from '../exec/driver.js';
 import type { ElementSpec, PadRef, WireValue } from '../exec/threads/protocol.js';
 import { moduleOf } from '../registry/registry.js';
@@ -506,9 +507,17 @@ export class ProcessScheduler {
   }
 
   async setProperty(el: Element, name: string, value: unknown): Promise<void> {
+    const before = el.get(name);
     el.set(name, value);
     const h = this.hostOf.get(el.name);
-    if (h !== undefined) await h.call({ op: 'set-property', element: el.name, property: name, value: toWireValue(el.get(name)) }, `setting ${el.name}.${name}`);
+    if (h === undefined) return;
+    try {
+      await h.call({ op: 'set-property', element: el.name, property: name, value: toWireValue(el.get(name)) }, `setting ${el.name}.${name}`);
+    } catch (e) {
+      // Refused where the element runs: the supervisor's copy must not keep a value the stream never had.
+      restoreProperty(el, name, before);
+      throw e;
+    }
   }
 
   async getProperty(el: Element, name: string): Promise<PropertyValue> {

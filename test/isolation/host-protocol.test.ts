@@ -25,7 +25,8 @@ describe('decodeFromHost', () => {
       { type: 'stats', stats },
       { type: 'stopped', stats },
       { type: 'reply', id: 7, ok: true, value: 0.5 },
-      { type: 'reply', id: 8, ok: false, message: 'no property x' },
+      { type: 'reply', id: 8, ok: false, message: 'no property x', code: 'UNKNOWN_PROPERTY' },
+      { type: 'reply', id: 9, ok: false, message: 'failed', code: null },
     ];
     for (const m of messages) expect(decodeFromHost(encodeMessage(m as never), false, mine)).toEqual(m);
   });

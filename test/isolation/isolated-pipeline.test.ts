@@ -226,7 +226,9 @@ describe.skipIf(!linux)('a crashing element host', () => {
     const fds = openFds();
     const pipeline = build('fakesrc num-buffers=-1 ! crashy mode=wait ! fakesink sync=true', { isolation: { mode: 'grouped', isolate: ['crashy*'] } });
     const ran = pipeline.run().then(() => null, (e: unknown) => e as ParallaxError);
-    await new Promise((r) => setTimeout(r, 300));
+    // Killed while running, not while its host starts (slow on a loaded machine).
+    for (let i = 0; i < 1000 && pipeline.state !== 'running'; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
     const pid = pipeline.hostPid('crashy0')!;
     let erroredAt = 0;
     pipeline.bus.on('state-changed', (m) => {

@@ -2,12 +2,13 @@ import { Worker, MessageChannel } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { PropertyValue } from '../../element/property.js';
-import { ParallaxError } from '../../errors.js';
+import { ParallaxError, type WireRefusal } from '../../errors.js';
 import type { FromThread, ThreadInit, ThreadStats, ToThread, WireValue } from './protocol.js';
 
 /** The control interface a data thread exposes through comlink. */
 export interface ThreadControl {
-  setProperty(element: string, property: string, value: WireValue): void;
+  /** Null when set; the refusal as plain data otherwise (comlink would drop an error's code). */
+  setProperty(element: string, property: string, value: WireValue): WireRefusal | null;
   getProperty(element: string, property: string): PropertyValue;
   stats(): ThreadStats;
 }

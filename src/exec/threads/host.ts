@@ -26,6 +26,7 @@ import { RingBridgeSource } from './bridge-source.js';
 import { PacedDriver } from '../driver.js';
 import { HostTasks, applyCaps, buildGraph, fromWire, toWireBus, type HostedGraph } from './host-core.js';
 import type { FromThread, ThreadInit, ThreadStats, ToThread, WireValue } from './protocol.js';
+import { toWireRefusal, type WireRefusal } from '../../errors.js';
 
 const STATS_INTERVAL_MS = 250;
 
@@ -120,7 +121,14 @@ export async function runDataThread(init: ThreadInit, port: MessagePort, control
     return { pads, pools: context.allocator.stats(), bytesCopied: copyStats().bytesCopied - copiesAtStart };
   };
   Comlink.expose({
-    setProperty: (name: string, prop: string, value: WireValue) => element(name).set(prop, fromWire(value)),
+    setProperty: (name: string, prop: string, value: WireValue): WireRefusal | null => {
+      try {
+        element(name).set(prop, fromWire(value));
+        return null;
+      } catch (e) {
+        return toWireRefusal(e);
+      }
+    },
     getProperty: (name: string, prop: string): PropertyValue => {
       const v = element(name).get(prop);
       return typeof v === 'object' && v !== null && 'toString' in v && !('num' in v) ? String(v) : v;

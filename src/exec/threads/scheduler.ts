@@ -1,4 +1,5 @@
-import { ParallaxError } from '../../errors.js';
+import { ParallaxError, fromWireRefusal } from '../../errors.js';
+import { restoreProperty } from '../restore-property.js';
 import { Caps } from '../../element/caps/index.js';
 import type { ElementContext } from '../../element/context.js';
 import type { Element, ElementClass } from '../../element/element.js';
@@ -268,9 +269,17 @@ export class ThreadScheduler {
 
   /** Sets a property on an element, wherever it runs. */
   async setProperty(el: Element, name: string, value: unknown): Promise<void> {
+    const before = el.get(name);
     el.set(name, value);
     const thread = this.threadOf.get(el.name);
-    if (thread !== undefined) await thread.call(`setting ${el.name}.${name}`, (c) => c.setProperty(el.name, name, toWireValue(el.get(name))));
+    if (thread === undefined) return;
+    const refused = await thread
+      .call(`setting ${el.name}.${name}`, (c) => c.setProperty(el.name, name, toWireValue(el.get(name))))
+      .catch((e: unknown) => ({ thrown: e }));
+    if (refused === null) return;
+    // Refused where the element runs: the loop's copy must not keep a value the stream never had.
+    restoreProperty(el, name, before);
+    throw 'thrown' in refused ? refused.thrown : fromWireRefusal(refused, '');
   }
 
   async getProperty(el: Element, name: string): Promise<PropertyValue> {

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ParallaxError } from '../../errors.js';
+import { ParallaxError, fromWireRefusal } from '../../errors.js';
 import type { ThreadStats } from '../../exec/threads/protocol.js';
 import type { PropertyValue } from '../../element/property.js';
 import { IsolationUnavailableError, requireNative, type NativeChannel } from '../native.js';
@@ -184,7 +184,7 @@ export class ElementHostProcess {
         if (call === undefined) break;
         this.calls.delete(m.id);
         if (m.ok) call.resolve(m.value);
-        else call.reject(new ParallaxError('ELEMENT_ERROR', `${call.what}: ${m.message}`));
+        else call.reject(fromWireRefusal(m, call.what));
         break;
       }
       default:

@@ -54,7 +54,7 @@ export type ToHost =
 export type FromHost =
   | FromThread
   | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: PropertyValue | null }
-  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly message: string };
+  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly message: string; readonly code: string | null };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -207,7 +207,8 @@ export function decodeFromHost(bytes: Uint8Array, truncated: boolean, elements: 
         if (typeof value === 'string') text(value, 'reply.value');
         return { type: 'reply', id, ok: true, value: value as PropertyValue | null };
       }
-      return { type: 'reply', id, ok: false, message: text(m['message'], 'reply.message') };
+      const code = m['code'] === undefined || m['code'] === null ? null : text(m['code'], 'reply.code', 64);
+      return { type: 'reply', id, ok: false, message: text(m['message'], 'reply.message'), code };
     }
     default:
       return fail(`an unknown message type ${JSON.stringify(m['type'])?.slice(0, 64)}`);

@@ -27,6 +27,7 @@ import { ProcessBridgeSource } from '../link/process-bridge-source.js';
 import type { LinkEndpoint } from '../link/create.js';
 import { MAX_CONTROL_BYTES, decodeToHost, encodeMessage, type FromHost, type HostInit, type HostLinkEnd, type ToHost } from './protocol.js';
 import { closeFd } from '../fd.js';
+import { toWireRefusal } from '../../errors.js';
 
 const STATS_INTERVAL_MS = 250;
 const CONTROL_FD = 3;
@@ -211,7 +212,8 @@ class Host {
             this.send({ type: 'reply', id: m.id, ok: true, value });
           }
         } catch (e) {
-          this.send({ type: 'reply', id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) });
+          const refusal = toWireRefusal(e);
+          this.send({ type: 'reply', id: m.id, ok: false, message: refusal.message, code: refusal.code });
         }
         break;
       case 'init':

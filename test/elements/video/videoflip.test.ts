@@ -142,16 +142,21 @@ describe('videoflip', () => {
   });
 
   // Needs dist/ built, as the data threads load the elements from there (see below).
-  it.each(['async', 'realtime'] as const)('with %s scheduling, judges a change of method by the stream\'s caps, not the placeholder negotiated before y4mparse read its header', async (scheduling) => {
+  it.each([
+    ['async scheduling', { scheduling: 'async' }],
+    ['realtime scheduling', { scheduling: 'realtime' }],
+    ['videoflip in a host process', { isolation: { mode: 'grouped', isolate: ['f'] } }],
+  ] as const)('with %s, judges a change of method by the stream\'s caps, not the placeholder negotiated before y4mparse read its header', async (_, options) => {
     const dir = await mkdtemp(join(tmpdir(), 'parallax-videoflip-'));
     try {
       // y4mparse negotiates a 320x240 placeholder; the streams are 8x8 (a turn keeps the size) and 8x4,
       // 4 s long at 100 fps played in time, so that they still run when the method is set.
       const results: string[] = [];
+      const refusals: string[] = [];
       for (const [w, h] of [[8, 8], [8, 4]] as const) {
         const path = join(dir, `${w}x${h}.y4m`);
         await writeFile(path, y4m(`YUV4MPEG2 W${w} H${h} F100:1 Ip A1:1 Cmono`, Array.from({ length: 400 }, () => new Uint8Array(w * h))));
-        const p = launch(`filesrc location=${path} ! y4mparse ! videoflip name=f ! fakesink sync=true`, { registry, scheduling });
+        const p = launch(`filesrc location=${path} ! y4mparse ! videoflip name=f ! fakesink sync=true`, { registry, ...options });
         const running = p.run().catch((e: unknown) => e);
         // The element that runs has the stream's caps once a frame went through it.
         for (let t = 0; t < 300 && (p.stats().pads['f:src']?.buffers ?? 0) === 0; t++) await new Promise((r) => setTimeout(r, 10));
@@ -160,6 +165,8 @@ describe('videoflip', () => {
           results.push(`${w}x${h}: ${String(await p.getProperty('f', 'method'))}`);
         } catch (e) {
           results.push(`${w}x${h}: ${e instanceof Error ? e.message : String(e)}`);
+          // The refusal keeps its code across the thread, and no copy keeps the refused value.
+          refusals.push(`${(e as { code?: string }).code} ${String(p.get('f')!.get('method'))} ${String(await p.getProperty('f', 'method'))}`);
         }
         await p.suspend();
         await running;
@@ -170,6 +177,7 @@ describe('videoflip', () => {
         '8x4: property method of f cannot change from none to clockwise while the pipeline is prepared: the output would turn from 8x4 to 4x8, ' +
           'and videoflip does not renegotiate; set it while the pipeline is stopped',
       ]);
+      expect(refusals).toEqual(['PROPERTY_NOT_MUTABLE none none']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
