@@ -6,10 +6,12 @@ import { didYouMean } from '../registry/suggest.js';
 /** The element list, grouped by classification, as `parallax-inspect` prints it. */
 export function formatElementList(registry: Registry): string {
   const groups = new Map<string, string[]>();
+  // One column for every group, as wide as the longest name (a user's element may be longer).
+  const width = Math.max(0, ...registry.list().map((e) => e.factory.length));
   for (const e of registry.list()) {
     const cls = e.elementClass.metadata.classification;
     const list = groups.get(cls) ?? [];
-    list.push(`  ${e.factory.padEnd(14)} ${e.elementClass.metadata.description}`);
+    list.push(`  ${e.factory.padEnd(width)}  ${e.elementClass.metadata.description}`);
     groups.set(cls, list);
   }
   const out: string[] = [];
@@ -59,11 +61,13 @@ export function formatElementDetails(registry: Registry, factory: string, props:
   out.push('Element Properties:');
   names.sort();
   if (names.length === 0) out.push('  none');
+  const nameWidth = Math.max(22, ...names.map((n) => n.length));
+  const indent = ' '.repeat(nameWidth + 4);
   for (const name of names) {
     const p = specs(name);
     const flags = p.readonly ? 'readable' : `readable, writable${p.mutable ? ', changeable while running' : ''}`;
-    out.push(`  ${name.padEnd(22)}: ${p.description}`, `${' '.repeat(26)}flags: ${flags}`,
-      `${' '.repeat(26)}${describePropertyType(p)}. Default: ${formatPropertyValue(p.default)}`);
+    out.push(`  ${name.padEnd(nameWidth)}: ${p.description}`, `${indent}flags: ${flags}`,
+      `${indent}${describePropertyType(p)}. Default: ${formatPropertyValue(p.default)}`);
   }
   return { text: out.join('\n') + '\n' };
 }

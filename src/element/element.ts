@@ -43,8 +43,24 @@ export abstract class Element {
   private ctx: ElementContext | null = null;
   /** Bumped by every `set`: base classes cache hot property values and re-read them when it moves. */
   protected propsVersion = 0;
+  private stateNow: PipelineState = 'suspended';
+
   /** The pipeline's state as this element last saw it; `set` checks mutability against it. */
-  state: PipelineState = 'suspended';
+  get state(): PipelineState {
+    return this.stateNow;
+  }
+
+  set state(next: PipelineState) {
+    const from = this.stateNow;
+    this.stateNow = next;
+    if (from !== next) this.stateChanged(from, next);
+  }
+
+  /**
+   * The pipeline moved this element from `from` to `to`. A resume after a pause is idle → running
+   * (start() is not called again); a clock wait cannot tell that moment, it may end long after.
+   */
+  protected stateChanged(_from: PipelineState, _to: PipelineState): void {}
 
   constructor(public name: string) {
     for (const t of this.templates) {

@@ -1,4 +1,6 @@
-import { PassThrough } from 'node:stream';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { FlowResult } from '../../src/element/flow.js';
 import { ConsoleSink } from '../../src/elements/testing/consolesink.js';
@@ -72,5 +74,45 @@ describe('consolesink', () => {
       process.stdout.write = write;
     }
     expect(writes).toContain('00000000 (0x00000000): 41 42                                            AB              \n');
+  });
+
+  it('stops the pipeline with an error naming itself when its stream is destroyed', async () => {
+    const { launch } = await import('../../src/index.js');
+    const p = launch('testsrc num-buffers=5 blocksize=16 ! consolesink');
+    let writes = 0;
+    const w: Writable = new Writable({
+      write(_c, _e, cb) {
+        cb();
+        if (++writes === 2) w.destroy();
+      },
+    });
+    (p.get('consolesink0') as ConsoleSink).stream = w;
+    await expect(p.run()).rejects.toThrow('consolesink0: cannot print to its stream: it was closed');
+    expect(writes).toBe(2);
+  });
+
+  it('a stream that never drains does not hold up a stop', async () => {
+    const { launch } = await import('../../src/index.js');
+    const p = launch('testsrc blocksize=64 ! consolesink');
+    const ac = new AbortController();
+    (p.get('consolesink0') as ConsoleSink).stream = new Writable({
+      highWaterMark: 1,
+      write() {
+        ac.abort(); // and never call back
+      },
+    });
+    await expect(p.run({ signal: ac.signal })).rejects.toThrow(/aborted/);
+  });
+
+  it('stops with a named error, not a crash, when the reader of standard output goes away (EPIPE)', async () => {
+    // As `parallax-launch "testsrc ! consolesink" | head -c 100`: the built CLI in a child process.
+    const child = spawn(process.execPath, [join(process.cwd(), 'dist/cli/launch.js'), '-q', 'testsrc blocksize=64 ! consolesink'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: globalThis.Buffer) => (err += c.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(err).not.toContain('Unhandled');
+    expect(err).toContain('consolesink0: cannot print to standard output: write EPIPE (the reader went away)');
+    expect(code).toBe(1);
   });
 });

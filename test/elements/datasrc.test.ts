@@ -40,6 +40,9 @@ describe('datasrc', () => {
     ['hex', '', []],
     ['base64', 'AAEC/w==', ['000102ff']],
     ['base64', 'AAEC/w', ['000102ff']],
+    ['base64', 'SGVs\n bG8=', ['48656c6c6f']],
+    ['base64', 'SGk', ['4869']],
+    ['base64', '', []],
   ] as const)('encoding=%s data=%j', async (encoding, data, hex) => {
     expect((await run({ data, encoding })).hex).toEqual(hex);
   });
@@ -62,7 +65,15 @@ describe('datasrc', () => {
     [{ data: '0 1', encoding: 'hex' }, 'hex digit "0" at character 0 has no partner'],
     [{ data: 'AA*A', encoding: 'base64' }, 'datasrc0: bad "data" (encoding=base64): "*" at character 2 is not a base64 character'],
     [{ data: 'AA=A', encoding: 'base64' }, '"A" at character 3 comes after the "=" padding at character 2'],
-    [{ data: 'AAAAA', encoding: 'base64' }, '5 base64 characters cannot end a group of four'],
+    [{ data: 'AAAAA', encoding: 'base64' }, 'datasrc0: bad "data" (encoding=base64): "A" at character 4 is alone in the last group of four'],
+    [{ data: 'AAAA\nB', encoding: 'base64' }, '"B" at character 5 is alone in the last group of four'],
+    [{ data: 'SGk-', encoding: 'base64' }, '"-" at character 3 is not a base64 character (this is base64url; standard base64 uses + and /)'],
+    [{ data: 'AAAA=', encoding: 'base64' }, '"=" at character 4 pads a group of four that is already complete'],
+    [{ data: '====', encoding: 'base64' }, '"=" at character 0 pads a group of four that is already complete'],
+    [{ data: 'AA=', encoding: 'base64' }, '1 "=" at character 2: the last group has 2 characters, so it takes 2'],
+    [{ data: 'AAA==', encoding: 'base64' }, '2 "=" at character 3: the last group has 3 characters, so it takes 1'],
+    [{ data: 'AB==', encoding: 'base64' }, '"B" at character 1 sets bits past the end of the data (the last character of a group of 2 has its low 4 bits zero)'],
+    [{ data: 'AAB', encoding: 'base64' }, '"B" at character 2 sets bits past the end of the data (the last character of a group of 3 has its low 2 bits zero)'],
     [{}, 'datasrc0: set exactly one of the "data" and "location" properties (neither is set)'],
     [{ data: 'x', location: '/x' }, '(both are set)'],
     [{ location: '/nonexistent/p.bin' }, 'datasrc0: cannot read "location" file "/nonexistent/p.bin": ENOENT'],

@@ -6,7 +6,7 @@ import { Delay } from '../../src/elements/timing/delay.js';
 import { buildLaunch } from '../../src/graph/build.js';
 import { Harness } from '../../src/harness/harness.js';
 import { createDefaultRegistry } from '../../src/registry/builtins.js';
-import { expectStepAt } from './support/timed.js';
+import { expectStepAt, tick } from './support/timed.js';
 
 function delay(props: Record<string, string | number> = {}): Delay {
   const d = new Delay('delay0');
@@ -18,7 +18,7 @@ describe('delay', () => {
   it('has metadata and defaults', () => {
     expect(Delay.metadata.classification).toBe('Generic');
     const d = delay();
-    expect([d.get('delay'), d.get('mode')]).toEqual([0, 'shift']);
+    expect([d.get('delay'), d.get('mode'), d.get('max-size-buffers'), d.get('max-size-bytes')]).toEqual([0, 'shift', 1000, 67108864]);
     expect(delay({ mode: 'hold', delay: 7 }).latency()).toEqual({ min: 7, max: 7 });
     expect(delay({ delay: 7 }).latency()).toEqual({ min: 0, max: 0 });
   });
@@ -86,6 +86,75 @@ describe('delay', () => {
       b.release();
     }
     expect(texts).toEqual(arrivals.map(String));
+  });
+
+  it('hold keeps upstream flowing: everything within the delay is held, each out at its due time', async () => {
+    // A live source every 10 ns with a delay of 100: ten buffers are held at once.
+    const h = new Harness(delay({ delay: 100, mode: 'hold' }));
+    await h.start();
+    const arrivals = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110];
+    let next = 0;
+    const due: number[] = [];
+    const pushUntil = (t: number): void => {
+      for (; next < arrivals.length && arrivals[next]! <= t; next++) {
+        h.clock.set(Math.max(arrivals[next]!, h.clock.now()));
+        h.push(String(arrivals[next]));
+      }
+    };
+    pushUntil(99);
+    expect(h.blocked).toBe(0);
+    for (const t of arrivals) {
+      await expectStepAt(h, t + 100);
+      due.push(h.clock.now());
+      pushUntil(h.clock.now());
+      expect(h.blocked).toBe(0);
+    }
+    expect(due).toEqual(arrivals.map((t) => t + 100));
+    expect(h.pullAllText()).toEqual(arrivals.map(String));
+  });
+
+  it.each([
+    // limit property, value, sizes pushed at 0 → how many get in before upstream waits
+    ['max-size-buffers', 3, [1, 1, 1, 1], 3],
+    ['max-size-bytes', 10, [4, 4, 4, 4], 3],
+    ['max-size-bytes', 4, [9, 1], 1],
+  ] as const)('hold: upstream waits once %s=%i is held, and goes on when the oldest goes out', async (prop, limit, sizes, fit) => {
+    const h = new Harness(delay({ delay: 100, mode: 'hold', [prop]: limit }));
+    await h.start();
+    // Upstream pushes while it is let.
+    let pushed = 0;
+    for (const n of sizes) {
+      if (h.blocked > 0) break;
+      h.push(new Uint8Array(n));
+      pushed++;
+    }
+    expect([pushed, h.blocked]).toEqual([fit, 1]);
+    let freed = false;
+    void h.settle().then(() => (freed = true));
+    const first = h.step();
+    h.clock.set(99);
+    await tick();
+    expect(freed).toBe(false);
+    h.clock.set(100);
+    expect(await first).toBe(FlowResult.OK);
+    await tick();
+    expect(freed).toBe(true);
+    h.pull()!.release();
+    await h.stop();
+    // What was still held is released at stop.
+    expect(h.allocator.stats().freeSlots).toBe(h.allocator.stats().slots);
+  });
+
+  it('hold: a raised limit lets a waiting upstream go on at once', async () => {
+    const d = delay({ delay: 100, mode: 'hold', 'max-size-buffers': 1 });
+    const h = await new Harness(d).start();
+    h.push('a');
+    let freed = false;
+    void h.settle().then(() => (freed = true));
+    d.set('max-size-buffers', 5);
+    await tick();
+    expect(freed).toBe(true);
+    await h.stop();
   });
 
   it('a new delay applies to buffers that arrive after it', async () => {

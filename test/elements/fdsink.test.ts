@@ -85,6 +85,18 @@ describe('fdsink', () => {
     await h.stop();
   });
 
+  it('stops with a named error, not a crash, when the reader of standard output goes away (EPIPE)', async () => {
+    // As `parallax-launch "testsrc ! fdsink" | head -c 100`: the built CLI in a child process.
+    const child = spawn(process.execPath, [join(process.cwd(), 'dist/cli/launch.js'), '-q', 'testsrc blocksize=64 ! fdsink'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: globalThis.Buffer) => (err += c.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(err).not.toContain('Unhandled');
+    expect(err).toMatch(/fdsink0: writing to fd 1 \(a (pipe|socket)\) at byte \d+ failed: write EPIPE/);
+    expect(code).toBe(1);
+  });
+
   it('refuses a descriptor that is not open', async () => {
     const sink = new FdSink('fdsink0');
     sink.set('fd', 987);

@@ -113,6 +113,24 @@ describe('fdsrc', () => {
     expect(r.stdout).toContain('from stdin to stdout\n');
     expect(r.status).toBe(0);
   });
+
+  it.skipIf(!existsDist())('lets the process exit after a stop while standard input stays open', async () => {
+    // The test holds the child's stdin pipe open: only fdsrc letting go of it ends the child.
+    const dist = join(process.cwd(), 'dist/index.js');
+    // identity stops the pipeline at the first buffer read, with the pipe still open.
+    const script = `import { launch } from ${JSON.stringify(dist)};
+      await launch('fdsrc fd=0 ! identity error-after=1 ! fakesink').run().catch((e) => console.log(e.message));`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: globalThis.Buffer) => (out += c.toString()));
+    child.stdin.write('go\n');
+    const guard = setTimeout(() => child.kill(), 15_000);
+    const code = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? sig)));
+    clearTimeout(guard);
+    child.stdin.destroy();
+    expect(out).toContain('identity0');
+    expect(code).toBe(0);
+  }, 20_000);
 });
 
 /** The CLI runs from dist/ (built by `npm run build` or `npx rollup -c`). */

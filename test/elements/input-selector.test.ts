@@ -219,6 +219,21 @@ describe('input-selector', () => {
     expect(srcs[1]!.pad('src')!.buffers).toBeLessThanOrEqual(102);
   });
 
+  it('a switch in an element host process posts one property-notify, not one more from the pipeline\'s copy', async () => {
+    const { launch } = await import('../../src/index.js');
+    const live = 'is-live=true datarate=1000 sizetype=fixed sizemax=10';
+    const p = launch(`input-selector name=s active-pad=sink_0 ! fakesink  fakesrc ${live} ! s.sink_0  fakesrc ${live} ! s.sink_1`, { isolation: { mode: 'grouped', isolate: ['s'] } });
+    const notified: unknown[] = [];
+    p.bus.on('property-notify', (m) => m.source === 's' && notified.push(m.value));
+    await p.activate();
+    expect(p.hostPid('s')).not.toBeNull();
+    await p.setProperty('s', 'active-pad', 'sink_1');
+    await p.setProperty('s', 'active-pad', 'sink_0');
+    expect(await p.getProperty('s', 'active-pad')).toBe('sink_0');
+    await p.dispose();
+    expect(notified).toEqual(['sink_1', 'sink_0']);
+  });
+
   it('runs its example launch line', async () => {
     await buildLaunch(InputSelector.metadata.example, createDefaultRegistry()).run();
   });

@@ -109,6 +109,20 @@ describe('output-selector', () => {
     expect(notified).toEqual(['src_1']);
   });
 
+  it('a switch on a data thread posts one property-notify, not one more from the pipeline\'s copy', async () => {
+    const { launch } = await import('../../src/index.js');
+    const p = launch('fakesrc is-live=true datarate=1000 sizetype=fixed sizemax=10 ! queue ! output-selector name=s  s.src_0 ! queue ! fakesink  s.src_1 ! queue ! fakesink', { scheduling: 'realtime' });
+    const notified: unknown[] = [];
+    p.bus.on('property-notify', (m) => m.source === 's' && notified.push(m.value));
+    await p.activate();
+    expect(p.plan!.placement.get(p.get('s')!)).toBeGreaterThanOrEqual(0);
+    await p.setProperty('s', 'active-pad', 'src_1');
+    await p.setProperty('s', 'active-pad', 'src_0');
+    expect(await p.getProperty('s', 'active-pad')).toBe('src_0');
+    await p.dispose();
+    expect(notified).toEqual(['src_1', 'src_0']);
+  });
+
   it('runs its example launch line', async () => {
     await buildLaunch(OutputSelector.metadata.example, createDefaultRegistry()).run();
   });

@@ -105,18 +105,35 @@ describe('timeout', () => {
     expect(t.get('timed-out')).toBe(true);
   });
 
-  it('a deadline that passes while paused is put off by a whole timeout', async () => {
+  it.each([
+    // pause at, resume at (ms) → fires at (timeout=100 ms, one buffer at 0): a whole timeout
+    // from the resume, whether the deadline passed during the pause or not
+    [50, 700, 800],
+    [50, 80, 180],
+    [99, 100, 200],
+  ] as const)('paused at %i ms and resumed at %i ms: fires at %i ms', async (pauseAt, resumeAt, fires) => {
     const t = timeout({ timeout: 100 });
     const h = await new Harness(t).start();
     h.push('a');
-    t.state = 'idle'; // paused
-    await at(h, 100);
+    await at(h, pauseAt);
+    t.state = 'idle';
+    await at(h, resumeAt);
     expect(h.errors()).toEqual([]);
     t.state = 'running';
-    await at(h, 199);
+    await at(h, fires - 1);
     expect(h.errors()).toEqual([]);
-    await at(h, 200);
+    await at(h, fires);
     expect(h.errors()).toHaveLength(1);
+  });
+
+  it('keeps reporting timed-out after the pipeline stops, until the next start', async () => {
+    const t = timeout({ timeout: 100, action: 'eos' });
+    const h = await new Harness(t).start();
+    await at(h, 100);
+    await h.stop();
+    expect(t.get('timed-out')).toBe(true);
+    await h.start();
+    expect(t.get('timed-out')).toBe(false);
   });
 
   it('a shorter timeout set while running applies at once', async () => {

@@ -72,6 +72,11 @@ export class InputSelector extends Element {
   /** The buffer its pad held when it became active: it goes out before that pad's next item. */
   private heldForActive: Buffer | null = null;
   private srcPadCache: Pad | null = null;
+  /**
+   * This copy carries the data (it was started). When the element runs on a data thread, the
+   * pipeline keeps a copy that only mirrors property values: it must not post notify as well.
+   */
+  private live = false;
 
   get srcPad(): Pad {
     return (this.srcPadCache ??= this.pad('src')!);
@@ -96,6 +101,7 @@ export class InputSelector extends Element {
   }
 
   override start(): void {
+    this.live = true;
     this.eosPads.clear();
     this.eosSent = false;
     this.sentStream = null;
@@ -115,6 +121,7 @@ export class InputSelector extends Element {
   }
 
   override stop(): void {
+    this.live = false;
     this.releaseHeld();
   }
 
@@ -174,7 +181,7 @@ export class InputSelector extends Element {
       this.droppedCount++;
     }
     this.heldForActive = this.sync.take(pad);
-    if (this.state === 'running' && !first) this.notify('active-pad', pad.name);
+    if (this.live && this.state === 'running' && !first) this.notify('active-pad', pad.name);
     // A switch to a stream that already ended ends the output.
     if (this.eosPads.has(pad) && !this.eosSent && this.state === 'running') this.sendEos();
   }

@@ -58,6 +58,11 @@ export class OutputSelector extends Element {
   };
 
   private active: Pad | null = null;
+  /**
+   * This copy carries the data (it was started). When the element runs on a data thread, the
+   * pipeline keeps a copy that only mirrors property values: it must not post notify as well.
+   */
+  private live = false;
 
   /** The active src pad, or null when there is none. */
   get activePad(): Pad | null {
@@ -77,7 +82,12 @@ export class OutputSelector extends Element {
     super.set(name, raw);
   }
 
+  override stop(): void {
+    this.live = false;
+  }
+
   override start(): void {
+    this.live = true;
     const wanted = this.get('active-pad') as string | null;
     this.active = wanted === null ? null : this.pad(wanted) ?? null;
     if (wanted !== null && this.active === null) {
@@ -90,7 +100,7 @@ export class OutputSelector extends Element {
     const pad = value === null ? null : this.pad(value as string) ?? null;
     if (pad === this.active) return;
     this.active = pad;
-    if (this.state === 'running' && pad !== null) this.notify('active-pad', pad.name);
+    if (this.live && this.state === 'running' && pad !== null) this.notify('active-pad', pad.name);
   }
 
   protected override readProperty(name: string): PropertyValue | undefined {

@@ -113,7 +113,9 @@ export class FdSink extends Sink {
     if (s === null) return;
     if (this.ownsStream) s.destroy();
     // Late errors of a destroyed stream (EPIPE after a close) stay swallowed: the listener stays on what fdsink owns.
-    else s.off('error', this.onStreamError);
+    // On stdout and stderr it stays one more turn: a failed write's 'error' comes a tick after it,
+    // and without a listener by then it would be thrown as uncaught.
+    else setImmediate(() => s.off('error', this.onStreamError));
   }
 }
 

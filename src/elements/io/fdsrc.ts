@@ -24,7 +24,7 @@ import { describeFd, fdInfo, type FdInfo } from './fd-kind.js';
  * non-blocking libuv stream, whose chunks are copied once into slots (counted). Stopping the
  * pipeline while a pipe has nothing to read ends the read at once. A pipe's descriptor (other than
  * 0) belongs to fdsrc's stream once started and is closed when the pipeline stops; standard input
- * is left open.
+ * is left open (what was read ahead stays for a later run) but no longer keeps the process alive.
  *
  * Errors name the element, the descriptor and the byte offset: a descriptor that is not open
  * (at start), a read that fails.
@@ -89,6 +89,8 @@ export class FdSrc extends Source {
     const fd = this.fd;
     this.ownsStream = fd !== 0;
     const s: Readable = fd === 0 ? process.stdin : info.tty ? new ReadStream(fd) : new Socket({ fd, readable: true, writable: false });
+    // An earlier run let go of stdin's handle (see closeStream); this run waits on it again.
+    if (fd === 0) (s as Socket).ref();
     s.on('readable', this.onReadable);
     s.on('end', this.onEnd);
     s.on('error', this.onError);
@@ -181,7 +183,12 @@ export class FdSrc extends Source {
       s.off('end', this.onEnd);
       s.off('error', this.onError);
       if (this.ownsStream) s.destroy();
-      else s.pause();
+      else {
+        // Stdin stays open for a later run, but its handle, still reading, would keep the
+        // process alive after the pipeline stopped: only pausing does not stop the read.
+        s.pause();
+        (s as Socket).unref();
+      }
     }
     this.notifyReader();
   }

@@ -16,7 +16,9 @@ import { hexdump } from './describe.js';
  *
  * Output goes to `output=stdout` (the default) or `stderr`, or, from TypeScript, to any writable
  * stream given with `sink.stream = writable` (a file stream, a socket, a test's collector). When
- * the stream asks to wait (`write` returns false), upstream waits for its `drain`.
+ * the stream asks to wait (`write` returns false), upstream waits for its `drain`. When it fails
+ * or closes (EPIPE: `parallax-launch … ! consolesink | head`), consolesink posts an error naming
+ * itself and the output, which stops the pipeline; it never waits for a drain that cannot come.
  *
  * Off the hot path by nature: it formats text for each buffer.
  */
@@ -53,12 +55,72 @@ export class ConsoleSink extends Sink {
   private out: Writable = process.stdout;
   private decoder = new TextDecoder();
   private position = 0;
+  /** Why the output cannot be written to any more, once it failed or closed; null while it works. */
+  private broken: string | null = null;
+  private reported = false;
+  /** Ends a wait for `drain` (stop, failure). */
+  private endWait: ((r: FlowResult) => void) | null = null;
+  private listening: Writable | null = null;
 
   override start(): void {
     super.start();
     this.out = this.stream ?? (this.str('output') === 'stderr' ? process.stderr : process.stdout);
     this.decoder = new TextDecoder();
     this.position = 0;
+    this.broken = null;
+    this.reported = false;
+    this.listen(this.out);
+  }
+
+  override unblock(): void {
+    super.unblock();
+    this.wake(FlowResult.FLUSHING);
+  }
+
+  override stop(): void {
+    this.wake(FlowResult.FLUSHING);
+    const out = this.listening;
+    this.listening = null;
+    if (out === null) return;
+    out.off('close', this.onClose);
+    // A failed write's 'error' comes a tick after it; without a listener by then it would be
+    // thrown as uncaught (a stdout pipe whose reader went away would kill the process).
+    setImmediate(() => out.off('error', this.onError));
+  }
+
+  private listen(out: Writable): void {
+    if (this.listening === out) return;
+    if (this.listening !== null) this.stop();
+    this.listening = out;
+    out.on('error', this.onError);
+    out.on('close', this.onClose);
+  }
+
+  private readonly onError = (e: Error): void => {
+    const code = (e as { code?: unknown }).code;
+    this.fail(code === 'EPIPE' ? `${e.message} (the reader went away)` : e.message);
+  };
+
+  private readonly onClose = (): void => this.fail('it was closed');
+
+  /** The output broke: an error now, while running (nothing may come to print), and never twice. */
+  private fail(why: string): void {
+    if (this.broken !== null || this.listening === null) return;
+    this.broken = why;
+    if (this.state === 'running' || this.endWait !== null) this.wake(this.report());
+  }
+
+  private report(): FlowResult {
+    if (this.reported) return FlowResult.ERROR;
+    this.reported = true;
+    const where = this.stream !== null ? 'its stream' : this.str('output') === 'stderr' ? 'standard error' : 'standard output';
+    return this.error(`cannot print to ${where}: ${this.broken ?? 'it failed'}`);
+  }
+
+  private wake(r: FlowResult): void {
+    const w = this.endWait;
+    this.endWait = null;
+    w?.(r);
   }
 
   protected render(buf: Buffer): FlowResult | Promise<FlowResult> {
@@ -71,16 +133,18 @@ export class ConsoleSink extends Sink {
   }
 
   private print(text: string): FlowResult | Promise<FlowResult> {
-    if (text === '' || this.out.write(text)) return FlowResult.OK;
     const out = this.out;
+    // A destroyed stream takes writes without an 'error' and never drains.
+    if (this.broken === null && (out.destroyed || out.writableEnded)) this.broken = 'it was closed';
+    if (this.broken !== null) return this.report();
+    if (text === '' || out.write(text)) return FlowResult.OK;
     return new Promise((resolve) => {
-      const done = (): void => {
-        out.off('drain', done);
-        out.off('close', done);
-        resolve(FlowResult.OK);
+      const drained = (): void => this.wake(FlowResult.OK);
+      this.endWait = (r) => {
+        out.off('drain', drained);
+        resolve(r);
       };
-      out.on('drain', done);
-      out.on('close', done);
+      out.on('drain', drained);
     });
   }
 

@@ -39,23 +39,48 @@ function decodeHex(value: string): Uint8Array | string {
   return out.slice(0, n);
 }
 
-const BASE64_CHAR = /[A-Za-z0-9+/]/;
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/** Standard base64 (RFC 4648 §4), padding optional, whitespace ignored. */
+/**
+ * Standard base64 (RFC 4648 §4), whitespace ignored, strict otherwise: padding is optional but,
+ * when present, exactly what the last group needs, and a short last group ends in a character
+ * whose unused bits are zero (§3.5). A decoder that let these pass would drop bits of a test
+ * vector without a word.
+ */
 function decodeBase64(value: string): Uint8Array | string {
   let clean = '';
   let padAt = -1;
+  let pads = 0;
+  let lastAt = -1;
   for (let i = 0; i < value.length; i++) {
     const c = value[i]!;
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue;
     if (c === '=') {
       if (padAt < 0) padAt = i;
+      pads++;
       continue;
     }
-    if (!BASE64_CHAR.test(c)) return `"${c}" at character ${i} is not a base64 character`;
+    if (!BASE64_ALPHABET.includes(c)) {
+      const hint = c === '-' || c === '_' ? ' (this is base64url; standard base64 uses + and /)' : '';
+      return `"${c}" at character ${i} is not a base64 character${hint}`;
+    }
     if (padAt >= 0) return `"${c}" at character ${i} comes after the "=" padding at character ${padAt}`;
     clean += c;
+    lastAt = i;
   }
-  if (clean.length % 4 === 1) return `${clean.length} base64 characters cannot end a group of four (one character holds only 6 bits)`;
+  const tail = clean.length % 4;
+  if (tail === 1) return `"${value[lastAt]}" at character ${lastAt} is alone in the last group of four (one character holds only 6 bits)`;
+  if (padAt >= 0) {
+    const want = tail === 0 ? 0 : 4 - tail;
+    if (want === 0) return `"=" at character ${padAt} pads a group of four that is already complete`;
+    if (pads !== want) return `${pads} "=" at character ${padAt}: the last group has ${tail} characters, so it takes ${want}`;
+  }
+  if (tail !== 0) {
+    const last = value[lastAt]!;
+    const unusedBits = tail === 2 ? 4 : 2;
+    if ((BASE64_ALPHABET.indexOf(last) & ((1 << unusedBits) - 1)) !== 0) {
+      return `"${last}" at character ${lastAt} sets bits past the end of the data (the last character of a group of ${tail} has its low ${unusedBits} bits zero)`;
+    }
+  }
   return new Uint8Array(globalThis.Buffer.from(clean, 'base64'));
 }

@@ -21,6 +21,11 @@ const MODES: Record<string, number> = { shift: SHIFT, hold: HOLD };
  *   is held here. A shared buffer's header is copied first (counted), as its clones share it.
  * - `hold`: keeps timestamps and holds each buffer until `delay` ns (pipeline clock) after it
  *   arrived: a delay line in real time, whatever the timestamps say. Reported as latency.
+ *   Everything that arrives within the delay is held, so upstream keeps its pace; only when
+ *   `max-size-buffers` or `max-size-bytes` are held does upstream wait for the oldest to go out
+ *   (and what arrives then is delayed from its later arrival). Raise them for a long delay of a
+ *   dense stream: 1 s of 48 kHz audio in 10 ms buffers is 100 buffers; of raw 1080p I420 at
+ *   30 fps it is about 90 MiB.
  * `delay` may change while running; it applies to buffers that arrive from then on.
  *
  * Event-loop only, with a streaming task of its own (see TimedGate).
@@ -44,6 +49,8 @@ export class Delay extends TimedGate {
           { nick: 'hold', value: HOLD, description: 'Hold each buffer for the delay (pipeline clock) after it arrives' },
         ],
       },
+      'max-size-buffers': { type: 'uint64', default: 1000, min: 1, max: 4294967295, mutable: true, description: 'mode=hold: most buffers held before upstream waits' },
+      'max-size-bytes': { type: 'uint64', default: 67108864, min: 1, mutable: true, description: 'mode=hold: most bytes held before upstream waits' },
     },
     affinity: 'async',
     rtSafe: false,
@@ -56,10 +63,17 @@ export class Delay extends TimedGate {
     super.start();
     this.delay = this.num('delay');
     this.mode = MODES[this.str('mode')] ?? SHIFT;
+    this.applyHoldLimit();
   }
 
   protected override propertyChanged(name: string, value: PropertyValue): void {
     if (name === 'delay') this.delay = value as number;
+    else if (name === 'max-size-buffers' || name === 'max-size-bytes') this.applyHoldLimit();
+  }
+
+  /** Shift mode holds nothing, so it keeps the gate's default. */
+  private applyHoldLimit(): void {
+    if (this.mode === HOLD) this.setHoldLimit(this.num('max-size-buffers'), this.num('max-size-bytes'));
   }
 
   override latency(): { readonly min: number; readonly max: number } {

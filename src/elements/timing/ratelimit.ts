@@ -14,8 +14,8 @@ import { TimedGate } from './timed-gate.js';
  * buffer, has passed the time the bytes and buffers before it take at those rates. So the first
  * buffer goes at once and a burst is spread out; a buffer that comes late starts the count again
  * (no credit for a burst after a stall). Timestamps are not looked at or changed.
- * Changing a rate while running starts the count again from then on. Upstream waits while a
- * buffer is held, so nothing is dropped.
+ * Changing a rate while running starts the count again from then on. Upstream waits while two
+ * buffers are held (one on the clock, one behind it), so nothing is dropped.
  *
  * Event-loop only, with a streaming task of its own (see TimedGate).
  */

@@ -13,10 +13,14 @@ type Item = Buffer | Event;
  *
  * Why a task of its own: a buffer that must wait cannot be pushed from a timer callback, because
  * whatever downstream asks upstream to wait for (a full queue, a syncing sink) would be asked of
- * no task and lost. So, like a queue with room for one buffer, upstream hands buffers in (`chain`
- * stamps each with its due time, `dueTime`), and this element's own streaming task (`produce`,
- * `deliver`) waits for the clock and pushes. Upstream waits while a buffer is queued behind the
- * one on the clock, so at most two buffers are held; serialized events keep their place.
+ * no task and lost. So, like a small queue, upstream hands buffers in (`chain` stamps each with
+ * its due time, `dueTime`), and this element's own streaming task (`produce`, `deliver`) waits
+ * for the clock and pushes, in order; serialized events keep their place.
+ *
+ * Capacity: the buffers held (queued, and the one on the clock) are counted with their bytes.
+ * Upstream waits while the count has reached `setHoldLimit`'s buffers or bytes, and goes on as
+ * soon as a buffer leaves. The default, two buffers, paces upstream by the clock (clocksync,
+ * ratelimit); a delay line holds a whole delay's worth instead.
  *
  * Subclasses fill in `dueTime` (clock time, -1 = now), and may watch events in `observe`.
  *
@@ -38,6 +42,12 @@ export abstract class TimedGate extends Element implements TaskDriver {
   private eosPushed = false;
   private inFlight = false;
   private srcPadCache: Pad | null = null;
+  private heldBuffers = 0;
+  private heldBytes = 0;
+  private maxHeldBuffers = 2;
+  private maxHeldBytes = Infinity;
+  /** The buffer taken by the task (on the clock or being delivered) is still in the counts. */
+  private takenHeld = false;
 
   get srcPad(): Pad {
     return (this.srcPadCache ??= this.pad('src')!);
@@ -48,6 +58,16 @@ export abstract class TimedGate extends Element implements TaskDriver {
 
   /** Hook: a serialized event arrived (segments, stream-start), before it is queued. */
   protected observe(_ev: Event): void {}
+
+  /**
+   * How much may be held before upstream waits (at least one buffer; bytes may be Infinity).
+   * A raised limit lets a waiting upstream go on at once.
+   */
+  protected setHoldLimit(buffers: number, bytes: number): void {
+    this.maxHeldBuffers = Math.max(1, buffers);
+    this.maxHeldBytes = Math.max(1, bytes);
+    if (!this.full()) this.releaseProducer();
+  }
 
   override start(): void {
     this.releaseAll();
@@ -80,8 +100,10 @@ export abstract class TimedGate extends Element implements TaskDriver {
     }
     this.items.push(buf);
     this.dues.push(this.dueTime(buf));
+    this.heldBuffers++;
+    this.heldBytes += buf.size;
     this.feedConsumer();
-    if (this.items.length > 0) this.blockUpstream();
+    if (this.full()) this.blockUpstream();
     return FlowResult.OK;
   }
 
@@ -124,6 +146,7 @@ export abstract class TimedGate extends Element implements TaskDriver {
   deliver(item: Item): FlowResult {
     this.inFlight = false;
     if (item instanceof Buffer) {
+      this.letGo(item);
       const r = this.srcPad.push(item);
       if (r !== FlowResult.OK && this.srcResult === FlowResult.OK) this.srcResult = r;
       return r;
@@ -150,9 +173,10 @@ export abstract class TimedGate extends Element implements TaskDriver {
   private take(): Item | Promise<Item | FlowResult> {
     const item = this.items.shift()!;
     this.inFlight = true;
-    const due = item instanceof Buffer ? this.dues.shift()! : -1;
-    if (item instanceof Buffer && this.items.length === 0) this.releaseProducer();
-    if (!(item instanceof Buffer) || due < 0 || due <= this.context.clock.now()) return item;
+    if (!(item instanceof Buffer)) return item;
+    const due = this.dues.shift()!;
+    this.takenHeld = true;
+    if (due < 0 || due <= this.context.clock.now()) return item;
     this.waiting = item;
     return new Promise<Item | FlowResult>((resolve) => {
       this.cancelWait = () => resolve(FlowResult.FLUSHING);
@@ -162,6 +186,7 @@ export abstract class TimedGate extends Element implements TaskDriver {
         this.cancelWait = null;
         if (reached && this.srcResult === FlowResult.OK) resolve(item);
         else {
+          this.letGo(item);
           item.release();
           resolve(FlowResult.FLUSHING);
         }
@@ -175,6 +200,20 @@ export abstract class TimedGate extends Element implements TaskDriver {
     this.wakeConsumer = null;
     // A buffer not due yet resolves the waiting task with its clock wait.
     w(this.take());
+  }
+
+  private full(): boolean {
+    return this.heldBuffers >= this.maxHeldBuffers || this.heldBytes >= this.maxHeldBytes;
+  }
+
+  /** The taken buffer `buf` leaves: upstream may go on if that made room. */
+  private letGo(buf: Buffer): void {
+    // A flush between the take and now already let everything go.
+    if (!this.takenHeld) return;
+    this.takenHeld = false;
+    this.heldBuffers--;
+    this.heldBytes -= buf.size;
+    if (!this.full()) this.releaseProducer();
   }
 
   private blockUpstream(): void {
@@ -200,6 +239,9 @@ export abstract class TimedGate extends Element implements TaskDriver {
     held?.release();
     cancel?.();
     this.inFlight = false;
+    this.heldBuffers = 0;
+    this.heldBytes = 0;
+    this.takenHeld = false;
     this.releaseProducer();
   }
 }

@@ -5,6 +5,7 @@ import { FlowResult } from '../../element/flow.js';
 import type { ElementMetadata } from '../../element/metadata.js';
 import type { Pad } from '../../element/pad.js';
 import type { PropertyValue } from '../../element/property.js';
+import type { PipelineState } from '../../element/message.js';
 
 const ERROR = 0;
 const EOS = 1;
@@ -19,8 +20,10 @@ const ACTIONS: Record<string, number> = { error: ERROR, eos: EOS };
  * pipeline clock, it either posts an error naming itself (`action=error`, which stops the
  * pipeline) or ends the stream (`action=eos`: EOS goes downstream, a warning is posted, and
  * upstream gets EOS from then on). The watch starts with the first event or buffer (a source
- * that never starts is not timed), stops at EOS, and restarts after a flush. A deadline that
- * passes while the pipeline is paused is put off by a whole timeout: a pause is not a stall.
+ * that never starts is not timed), stops at EOS, and restarts after a flush. A pause is not a
+ * stall: nothing fires while paused, and a resume restarts the watch with a whole timeout (as
+ * GStreamer's watchdog does on PAUSED → PLAYING). `timed-out` keeps its value after the pipeline
+ * stops, so an application can ask why it stopped, until the next start.
  *
  * The element arms one clock wait at a time, at the deadline of the newest buffer, so the hot
  * path only notes the time. The timeout's EOS is pushed from the clock callback, not from an
@@ -63,6 +66,9 @@ export class Timeout extends Element {
   private generation = 0;
   private timedOut = false;
   private srcPadCache: Pad | null = null;
+  protected override stateChanged(from: PipelineState, to: PipelineState): void {
+    if (from === 'idle' && to === 'running') this.resumed();
+  }
 
   get srcPad(): Pad {
     return (this.srcPadCache ??= this.pad('src')!);
@@ -75,14 +81,26 @@ export class Timeout extends Element {
   }
 
   override stop(): void {
-    this.reset();
+    this.unwatch();
   }
 
   private reset(): void {
+    this.unwatch();
+    this.timedOut = false;
+  }
+
+  /** Ends the watch; a clock wait in flight is ignored when it ends. */
+  private unwatch(): void {
     this.generation++;
     this.lastData = -1;
     this.armedAt = -1;
-    this.timedOut = false;
+  }
+
+  /** The pipeline runs again after a pause: the stream gets a whole timeout from now. */
+  private resumed(): void {
+    if (this.lastData < 0 || this.timedOut) return;
+    this.lastData = this.context.clock.now();
+    if (this.armedAt < 0) this.arm();
   }
 
   protected override propertyChanged(name: string, value: PropertyValue): void {
@@ -109,8 +127,7 @@ export class Timeout extends Element {
     if (ev.type === 'caps') pad.caps = ev.caps;
     if (ev.type === 'eos') {
       // Stop watching; a timeout's own EOS already went out.
-      this.generation++;
-      this.lastData = -1;
+      this.unwatch();
       if (this.timedOut) return true;
     } else if (ev.type === 'flush-stop') {
       this.reset();
@@ -134,11 +151,9 @@ export class Timeout extends Element {
       if (gen !== this.generation || this.armedAt !== deadline) return;
       this.armedAt = -1;
       // Cancelled (the pipeline stops): the next buffer arms a new wait.
-      if (!reached || this.lastData < 0) return;
-      const now = this.context.clock.now();
-      // Not running (pausing): the time does not count; watch again from now.
-      if (this.state !== 'running') this.lastData = now;
-      if (now < this.lastData + this.timeoutNs) this.arm();
+      // Paused: the resume arms the next wait.
+      if (!reached || this.lastData < 0 || this.state !== 'running') return;
+      if (this.context.clock.now() < this.lastData + this.timeoutNs) this.arm();
       else this.fire();
     });
   }
