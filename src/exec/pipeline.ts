@@ -297,8 +297,13 @@ export class Pipeline {
   private serialized(fn: () => Promise<void>): Promise<void> {
     const next = this.transitions.then(fn, fn);
     this.transitions = next.catch(() => {});
+    this.pendingTransitions++;
+    void this.transitions.then(() => this.pendingTransitions--);
     return next;
   }
+
+  /** Transitions asked for and not yet settled (a prepare may be building threads). */
+  private pendingTransitions = 0;
 
   private transitions: Promise<void> = Promise.resolve();
 
@@ -482,6 +487,14 @@ export class Pipeline {
    */
   async setProperty(element: string, property: string, value: unknown): Promise<void> {
     const el = this.requireElement(element);
+    if (this.currentState === 'suspended' && this.pendingTransitions > 0) {
+      // A prepare under way may have given the threads or hosts it builds the element's
+      // properties already: set it here, and once they are up, again where it runs.
+      el.set(property, value);
+      await this.transitions.catch(() => {});
+      if (this.scheduler !== null && this.currentState !== 'suspended') await this.scheduler.setProperty(el, property, el.get(property));
+      return;
+    }
     if (this.scheduler !== null && this.currentState !== 'suspended') await this.scheduler.setProperty(el, property, value);
     else el.set(property, value);
   }

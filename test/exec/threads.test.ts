@@ -175,6 +175,18 @@ describe('scheduling on data threads', () => {
     await p.dispose();
   });
 
+  it('a property set while prepare() builds the threads reaches the element on its thread', async () => {
+    const p = await make('fakesrc is-live=true datarate=1000 sizetype=fixed sizemax=10 ! queue ! addbyte delta=1 ! fakesink', { scheduling: 'hybrid' });
+    const prepared = p.prepare();
+    // While the workers boot (tens of ms), after they were given the element's properties.
+    await new Promise((r) => setTimeout(r, 30));
+    await p.setProperty('addbyte0', 'delta', 7);
+    await prepared;
+    expect(p.plan!.placement.get(p.get('addbyte0')!)).toBeGreaterThanOrEqual(0);
+    expect(await p.getProperty('addbyte0', 'delta')).toBe(7);
+    await p.dispose();
+  });
+
   it('a control call to a thread that dies before answering rejects instead of hanging', async () => {
     const p = await make('fakesrc sizetype=fixed sizemax=64 is-live=true datarate=64000 ! queue ! exitonread ! fakesink', { scheduling: 'hybrid' });
     const isRunning = new Promise<void>((resolve) => p.bus.on('state-changed', (m) => m.source === p.name && m.to === 'running' && resolve()));
