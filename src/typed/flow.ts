@@ -41,7 +41,7 @@ export interface FlowRunOptions extends PipelineOptions, StageOptions {
  * A typed stream of `T` values: what `Pipeline.from(source)` returns and each stage method
  * extends. A flow is a description; nothing runs until it is ended with `to(target)` (then
  * `run()`), `collect()` or `for await`. Each stage becomes an element of an ordinary engine
- * pipeline (value batches on the event loop: src/typed/README.md), so a typed pipeline has the
+ * pipeline (value batches, doc/design/008-typed-pipelines.md), so a typed pipeline has the
  * bus, errors naming the stage, and stats of any other.
  *
  * Types flow through the chain: `map` changes the item type, a type-guard `filter` narrows it,
@@ -96,9 +96,13 @@ export class Flow<T> {
     return stage.applyTo(this);
   }
 
-  /** The values of this flow and the others, interleaved as they come. */
-  merge<U>(...others: Flow<U>[]): Flow<T | U> {
-    return new Flow<T | U>({ kind: 'merge', from: [this.node, ...others.map((o) => o.node)] });
+  /**
+   * The values of this flow and the others, interleaved as they come: a `Flow` of the union of
+   * their item types. With no others it is this flow (`a.merge(...[])` is `a`).
+   */
+  merge<F extends readonly Flow<unknown>[]>(...others: F): Flow<T | ItemOf<F[number]>> {
+    if (others.length === 0) return this as Flow<T | ItemOf<F[number]>>;
+    return new Flow<T | ItemOf<F[number]>>({ kind: 'merge', from: [this.node, ...others.map((o) => o.node)] });
   }
 
   /** The n-th value of this flow paired with the n-th of `other`; ends with the shorter. */
@@ -140,6 +144,9 @@ export class Flow<T> {
   }
 }
 
+/** The item type of a flow: `ItemOf<Flow<number>>` is `number`. */
+export type ItemOf<F> = F extends Flow<infer U> ? U : never;
+
 /**
  * A chain of stages not yet attached to a source, typed by what it takes and what it gives:
  * `const parse = stage<string>().map(JSON.parse).filter(isEvent)` is a `Stage<string, Event>`,
@@ -160,12 +167,14 @@ export class Stage<In, Out> {
   map<U>(fn: ((value: Out, index: number) => U) | ModuleFunction<Out, U>, options?: ModuleStageOptions): Stage<In, U> {
     return new Stage((f) => this.build(f).map(fn as ModuleFunction<Out, U>, options));
   }
+  /** As `Flow.filter`: a function, a type guard, or a module export that may run on a data thread. */
   filter<S extends Out>(fn: (value: Out, index: number) => value is S, options?: StageOptions): Stage<In, S>;
-  filter(fn: (value: Out, index: number) => boolean, options?: StageOptions): Stage<In, Out>;
-  filter(fn: (value: Out, index: number) => boolean, options?: StageOptions): Stage<In, Out> {
+  filter(fn: ((value: Out, index: number) => boolean) | ModuleFunction<Out, boolean>, options?: ModuleStageOptions): Stage<In, Out>;
+  filter(fn: ((value: Out, index: number) => boolean) | ModuleFunction<Out, boolean>, options?: ModuleStageOptions): Stage<In, Out> {
     return new Stage((f) => this.build(f).filter(fn, options));
   }
-  tap(fn: (value: Out, index: number) => void, options?: StageOptions): Stage<In, Out> {
+  /** As `Flow.tap`: a function or a module export that may run on a data thread. */
+  tap(fn: ((value: Out, index: number) => void) | ModuleFunction<Out, unknown>, options?: ModuleStageOptions): Stage<In, Out> {
     return new Stage((f) => this.build(f).tap(fn, options));
   }
   take(n: number, options?: StageOptions): Stage<In, Out> {
@@ -201,10 +210,14 @@ export class TypedPipeline {
 
   private materialize(): Pipeline {
     const { name, pipelineName, signal: _signal, ...engine } = this.options;
-    return materialize(this.node, this.consumer.consume, { ...engine, ...(pipelineName === undefined ? {} : { name: pipelineName }), ...(name === undefined ? {} : { sinkName: name }) });
+    return materialize(this.node, this.consumer, { ...engine, ...(pipelineName === undefined ? {} : { name: pipelineName }), ...(name === undefined ? {} : { sinkName: name }) });
   }
 
-  /** Runs to the end; rejects with the first error (naming the stage) or ABORTED. */
+  /**
+   * Runs to the end; rejects with the first error (naming the stage) or ABORTED. The target is
+   * closed by the sink at EOS, inside the run, so a failed close or a failed write fails the run
+   * naming the sink (`to0: finishing at EOS failed: …`).
+   */
   async run(options: RunOptions = {}): Promise<void> {
     const signal = options.signal ?? this.options.signal;
     try {
@@ -213,7 +226,6 @@ export class TypedPipeline {
       this.consumer.abort(e);
       throw e;
     }
-    await this.consumer.close();
   }
 }
 

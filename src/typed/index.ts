@@ -1,5 +1,5 @@
 export { Flow, Stage, TypedPipeline, from, stage } from './flow.js';
-export type { FlowRunOptions, FromOptions, ModuleStageOptions, StageOptions } from './flow.js';
+export type { FlowRunOptions, FromOptions, ItemOf, ModuleStageOptions, StageOptions } from './flow.js';
 export { moduleFunction, type ModuleFunction } from './module-function.js';
 export type { ValueCodec } from './codec.js';
 export type { FlowTarget } from './targets.js';

@@ -3,13 +3,15 @@ import { Funnel } from '../elements/flow/funnel.js';
 import { Tee } from '../elements/flow/tee.js';
 import { Pipeline, type PipelineOptions } from '../exec/pipeline.js';
 import { ValueJoin } from './elements/value-join.js';
-import { ValueSink, type ValueConsumer } from './elements/value-sink.js';
+import { ValueSink } from './elements/value-sink.js';
 import { ValueSource } from './elements/value-source.js';
 import { ValueStage } from './elements/value-stage.js';
 import { ValueZip } from './elements/value-zip.js';
 import { ValueDecode, ValueEncode } from './elements/value-codec-element.js';
 import { ValueModuleStage } from './elements/value-module-stage.js';
+import { ValueLoopModuleStage } from './elements/value-loop-module-stage.js';
 import type { FlowNode } from './flow-graph.js';
+import type { Consumer } from './targets.js';
 
 /**
  * Turns a flow's node tree into an engine pipeline: one element per node (a funnel for merge),
@@ -18,9 +20,10 @@ import type { FlowNode } from './flow-graph.js';
  * `pipeline.stats()` speak of the stages the user wrote. A run of module stages that asks for a
  * data thread gets a `valueencode` before it and a `valuedecode` after it, its last stage
  * encodes its output, and the pipeline is scheduled `hybrid` (unless the options say otherwise)
- * so the run lands on one thread.
+ * so the run lands on one thread. A module stage with `{ thread: false }` is a
+ * ValueLoopModuleStage, which placement keeps on the event loop in any scheduling mode.
  */
-export function materialize<T>(sinkNode: FlowNode, consumer: ValueConsumer<T>, options: PipelineOptions & { readonly name?: string; readonly sinkName?: string } = {}): Pipeline {
+export function materialize<T>(sinkNode: FlowNode, consumer: Consumer<T>, options: PipelineOptions & { readonly name?: string; readonly sinkName?: string } = {}): Pipeline {
   const threaded = hasThreadStage(sinkNode);
   const pipeline = new Pipeline(options.name ?? 'typed0', threaded && options.scheduling === undefined ? { ...options, scheduling: 'hybrid' } : options);
   const counters = new Map<string, number>();
@@ -72,10 +75,11 @@ export function materialize<T>(sinkNode: FlowNode, consumer: ValueConsumer<T>, o
       case 'zip':
       case 'join': {
         // Both inputs fed by one source (a diamond) share its streaming task: holding one back
-        // would stop the other too, so such a zip buffers instead (see ValueZip).
+        // would stop the other too, so such a zip buffers (and a join drops) instead (see ValueZip, ValueJoin).
         const a = build(node.a);
         const b = build(node.b);
-        const el = add(node.kind === 'zip' ? new ValueZip(nameFor('zip', node.name), !sharesUpstream(node.a, node.b)) : new ValueJoin(nameFor('join', node.name), node.options));
+        const mayWait = !sharesUpstream(node.a, node.b);
+        const el = add(node.kind === 'zip' ? new ValueZip(nameFor('zip', node.name), mayWait) : new ValueJoin(nameFor('join', node.name), node.options, mayWait));
         pipeline.link(a, el, { sink: 'a' });
         pipeline.link(b, el, { sink: 'b' });
         return el;
@@ -85,18 +89,23 @@ export function materialize<T>(sinkNode: FlowNode, consumer: ValueConsumer<T>, o
   /** A module stage and the run of module stages before it on the same data thread. */
   const buildModule = (node: Extract<FlowNode, { kind: 'module' }>): ValueModuleStage => {
     let up: Element;
+    let enc: ValueEncode | null = null;
     // The run on the thread goes on through an upstream module stage unless that one fans out.
     if (node.thread && node.from.kind === 'module' && node.from.thread && (uses.get(node.from) ?? 1) === 1) {
       up = buildModule(node.from);
     } else {
       up = build(node.from);
       if (node.thread) {
-        const enc = add(new ValueEncode(nameFor('encode', undefined), node.codec));
+        enc = add(new ValueEncode(nameFor('encode', undefined), node.codec));
         pipeline.link(up, enc);
         up = enc;
       }
     }
-    const el = add(new ValueModuleStage(nameFor(node.op, node.name)));
+    // `{ thread: false }`: a class placement keeps on the event loop whatever the scheduling.
+    const name = nameFor(node.op, node.name);
+    const el = add(node.thread ? new ValueModuleStage(name) : new ValueLoopModuleStage(name));
+    // Errors of the codec elements name the stage the user wrote, not `encode0`.
+    if (enc !== null) enc.stage = name;
     el.set('module', node.fn.module);
     el.set('export', node.fn.export);
     el.set('kind', node.op);
@@ -110,11 +119,12 @@ export function materialize<T>(sinkNode: FlowNode, consumer: ValueConsumer<T>, o
     if (!node.thread) return el;
     el.set('encode-output', true);
     const dec = add(new ValueDecode(nameFor('decode', undefined), node.codec));
+    dec.stage = el.name;
     pipeline.link(el, dec);
     return dec;
   };
   const last = build(sinkNode);
-  const sink = add(new ValueSink(nameFor('to', options.sinkName), consumer));
+  const sink = add(new ValueSink(nameFor('to', options.sinkName), consumer.consume, consumer.close));
   pipeline.link(last, sink);
   return pipeline;
 }

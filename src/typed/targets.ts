@@ -7,7 +7,10 @@ export type FlowTarget<T> = ValueConsumer<T> | Writable | WritableStream<T>;
 /** What the sink calls per value, and what to do once the stream has ended or failed. */
 export interface Consumer<T> {
   readonly consume: ValueConsumer<T>;
-  /** After EOS: end the target (a Writable's end(), a WritableStream's close()). */
+  /**
+   * At EOS, after the last value: end the target (a Writable's end(), a WritableStream's close())
+   * and reject with any write that failed since; the sink reports it, naming itself.
+   */
   readonly close: () => Promise<void>;
   /** After an error: abort the target with it. */
   readonly abort: (e: unknown) => void;
@@ -53,18 +56,26 @@ function nodeConsumer<T>(w: Writable): Consumer<T> {
 
 function webConsumer<T>(s: WritableStream<T>): Consumer<T> {
   const writer = s.getWriter();
+  // Writes are not awaited one by one (that would cost a promise turn per value); the first
+  // failure is kept and thrown from the next value or from close, so the sink names it.
+  let failure: { readonly error: unknown } | null = null;
+  let last: Promise<void> = Promise.resolve();
+  const write = (value: T): void => {
+    last = writer.write(value).catch((e: unknown) => void (failure ??= { error: e }));
+  };
   return {
     consume: (value) => {
-      // ready settles when the queue has room; the write's own promise is awaited at close.
-      if (writer.desiredSize !== null && writer.desiredSize > 0) {
-        writer.write(value).catch(() => undefined);
-        return;
-      }
-      return writer.ready.then(() => {
-        writer.write(value).catch(() => undefined);
-      });
+      if (failure !== null) throw failure.error;
+      // ready settles when the queue has room (and rejects once the stream has failed).
+      if (writer.desiredSize !== null && writer.desiredSize > 0) return write(value);
+      return writer.ready.then(() => write(value));
     },
-    close: () => writer.close(),
+    close: async () => {
+      // Writes settle in order: once the last has, every failure is known.
+      await last;
+      if (failure !== null) throw failure.error;
+      await writer.close();
+    },
     abort: (e) => void writer.abort(e).catch(() => undefined),
   };
 }

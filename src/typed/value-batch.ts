@@ -26,5 +26,5 @@ export function valueBatch(allocator: BufferAllocator, values: readonly unknown[
 export function refuseValueBatch(buf: Buffer, fail: (message: string) => FlowResult): FlowResult {
   const n = buf.values?.length ?? 0;
   buf.release();
-  return fail(`a typed value batch (${n} items) cannot cross to another thread or process: typed stages run on the event loop (doc/design/008-typed-pipelines.md)`);
+  return fail(`a typed value batch (${n} items) cannot cross to another thread or process: its values are held by reference on the thread that made them; only a run of module stages crosses, with its batches encoded (valueencode, valuedecode; doc/design/008-typed-pipelines.md)`);
 }

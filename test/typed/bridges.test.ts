@@ -14,7 +14,7 @@ describe('value batches and data threads', () => {
     p.chain(src, id, sink);
     await p.prepare();
     expect(p.plan?.placement.get(id)).toBeGreaterThanOrEqual(0);
-    await expect(p.run()).rejects.toThrow(/a typed value batch \(3 items\) cannot cross to another thread or process/);
+    await expect(p.run()).rejects.toThrow(/a typed value batch \(3 items\) cannot cross to another thread or process: its values are held by reference on the thread that made them; only a run of module stages crosses/);
     expect(got).toEqual([]);
   });
 });

@@ -36,6 +36,25 @@ describe('typed stages', () => {
     expect(out).toEqual(range(7).map((i) => [i + 5, i]));
   });
 
+  it('take(0) ends at once, even on an async source that never sends a value', async () => {
+    let asked = 0;
+    async function* idle(): AsyncGenerator<number> {
+      asked++;
+      await new Promise(() => {});
+      yield 0; // never reached
+    }
+    const started = Date.now();
+    expect(await Pipeline.from(idle()).map((x) => x + 1).take(0).collect()).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(asked).toBeLessThanOrEqual(1);
+  });
+
+  it('merge with no others is the flow itself', async () => {
+    const f = Pipeline.from([1, 2, 3]);
+    expect(f.merge()).toBe(f);
+    expect(await f.merge(...[]).collect()).toEqual([1, 2, 3]);
+  });
+
   it('tap sees every value and passes them on', async () => {
     const seen: number[] = [];
     expect(await Pipeline.from([3, 1, 2]).tap((x) => seen.push(x)).collect()).toEqual([3, 1, 2]);

@@ -1,6 +1,7 @@
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { Pipeline, copyStats, moduleFunction } from '../../src/index.js';
+import { Pipeline, copyStats, moduleFunction, stage } from '../../src/index.js';
+import { LOOP, threadEligibility } from '../../src/exec/threads/placement.js';
 
 // Module stages run on data threads, which import the element from dist/ (`npm test` builds it).
 
@@ -66,5 +67,53 @@ describe('module stages on data threads', () => {
   it('refuses a relative module path and a bad codec', () => {
     expect(() => moduleFunction('./stages.mjs', 'f')).toThrow(/needs a URL or an absolute path a data thread can import, got "\.\/stages\.mjs"/);
     expect(() => Pipeline.from(readings).map(toFahrenheit, { codec: 'xml' as 'json' })).toThrow(/codec must be one of structured, json, got xml/);
+  });
+
+  it('a module stage with { thread: false } stays on the event loop whatever the scheduling', async () => {
+    const stamp = moduleFunction<Converted, Converted>(stages, 'stamp');
+    // After a thread stage (the pipeline is then hybrid), alone under hybrid, and under realtime.
+    const flows = [
+      [Pipeline.from(readings).map(toFahrenheit).map(stamp, { thread: false, name: 'loop' }), {}],
+      [Pipeline.from(readings).map(toFahrenheit, { thread: false, name: 'loop' }), { scheduling: 'hybrid' }],
+      [Pipeline.from(readings).map(toFahrenheit, { thread: false, name: 'loop' }), { scheduling: 'realtime' }],
+    ] as const;
+    for (const [flow, options] of flows) {
+      const out: Converted[] = [];
+      const t = flow.to((c) => void out.push(c), options);
+      await t.run();
+      const loop = t.pipeline.get('loop')!;
+      expect(threadEligibility(loop)).not.toBeNull();
+      expect(loop.metadata.affinity).toBe('async');
+      // No plan: nothing runs on a thread.
+      expect(t.pipeline.plan?.placement.get(loop) ?? LOOP).toBe(LOOP);
+      expect(out.map((c) => c.thread)).toEqual(readings.map(() => threadId));
+      expect(out.map((c) => [c.id, c.fahrenheit])).toEqual(readings.map((r) => [r.id, r.celsius * 1.8 + 32]));
+    }
+  });
+
+  it('an input that cannot be encoded for the thread fails the run naming the module stage', async () => {
+    const run = Pipeline.from([1, 2]).map((x) => () => x).map(toFahrenheit as never, { name: 'convert' }).collect();
+    await expect(run).rejects.toThrow(/^convert: cannot encode its input for the data thread, a batch of 2 values as structured: .*could not be cloned\. \(in encode0\)$/);
+  });
+
+  it('a reusable stage takes module functions for filter and tap, and runs them on a data thread', async () => {
+    const evens = stage<Reading>().filter(moduleFunction<Reading, boolean>(stages, 'hasEvenId')).tap(moduleFunction<Reading, unknown>(stages, 'note'));
+    const t = Pipeline.from(readings).through(evens).to(() => {});
+    expect(t.pipeline.elements.map((e) => e.name)).toEqual(['from0', 'encode0', 'filter0', 'tap0', 'decode0', 'to0']);
+    await t.run();
+    const filter = t.pipeline.plan?.placement.get(t.pipeline.get('filter0')!);
+    expect(filter).toBeGreaterThanOrEqual(0);
+    expect(t.pipeline.plan?.placement.get(t.pipeline.get('tap0')!)).toBe(filter);
+    expect(await Pipeline.from(readings).through(evens).collect()).toEqual(readings.filter((r) => r.id % 2 === 0));
+  });
+
+  it('the json codec changes values as codec.ts says; structured keeps them', async () => {
+    const dated = moduleFunction<Reading, { id: number; when: Date; gone: undefined }>(stages, 'dated');
+    const [json] = await Pipeline.from(readings.slice(0, 1)).map(dated, { codec: 'json' }).collect();
+    expect(json).toEqual({ id: 0, when: '1970-01-01T00:00:00.000Z' });
+    expect('gone' in json!).toBe(false);
+    const [structured] = await Pipeline.from(readings.slice(0, 1)).map(dated).collect();
+    expect(structured).toEqual({ id: 0, when: new Date(0), gone: undefined });
+    expect('gone' in structured!).toBe(true);
   });
 });

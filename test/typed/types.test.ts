@@ -27,6 +27,13 @@ describe('types flow through a typed pipeline', () => {
     const a = Pipeline.from([1, 2]);
     const b = Pipeline.from(['x']);
     expectTypeOf(a.merge(b)).toEqualTypeOf<Flow<number | string>>();
+    // With no others, the flow's own type (not Flow<unknown>); others of several types make a union.
+    expectTypeOf(a.merge()).toEqualTypeOf<Flow<number>>();
+    expectTypeOf(a.merge(b, Pipeline.from([true]))).toEqualTypeOf<Flow<number | string | boolean>>();
+    const many: Flow<string>[] = [];
+    expectTypeOf(a.merge(...many)).toEqualTypeOf<Flow<number | string>>();
+    // @ts-expect-error a merge of strings is not a Flow<number>
+    const _notNumbers: Flow<number> = a.merge(b);
     expectTypeOf(a.zip(b)).toEqualTypeOf<Flow<[number, string]>>();
     expectTypeOf(a.join(b, { within: 10, on: (n, s) => s.length === n })).toEqualTypeOf<Flow<[number, string]>>();
     // @ts-expect-error the join predicate's second argument is a string, not a number
@@ -58,6 +65,13 @@ describe('types flow through a typed pipeline', () => {
     Pipeline.from([1, 2]).map(toF);
     // @ts-expect-error a filter's module function must return boolean
     Pipeline.from(readings).filter(toF);
+    // A reusable stage takes module functions for filter and tap too, held to the same types.
+    const warm = moduleFunction<Reading, boolean>(url, 'isWarm');
+    expectTypeOf(stage<Reading>().filter(warm).tap(moduleFunction<Reading, unknown>(url, 'note'))).toEqualTypeOf<Stage<Reading, Reading>>();
+    // @ts-expect-error a filter's module function must return boolean
+    stage<Reading>().filter(toF);
+    // @ts-expect-error the module function takes Readings, the stage gives numbers
+    stage<number>().tap(moduleFunction<Reading, unknown>(url, 'note'));
   });
 
   it('collect and for await give the item type', async () => {

@@ -27,6 +27,8 @@ export const PAIR_PAD_TEMPLATES: readonly PadTemplateSpec[] = [
 export abstract class PairElement extends Element {
   protected readonly ended: [boolean, boolean] = [false, false];
   private done = false;
+  /** Set by `unblock` (the pipeline is stopping): no side is made to wait any more. */
+  private stopping = false;
   private readonly waiting: [(() => void) | null, (() => void) | null] = [null, null];
 
   /** Takes one side's values; returns the result of pushing what they completed. */
@@ -34,6 +36,8 @@ export abstract class PairElement extends Element {
   /** True when nothing more can come out (called after each input and each EOS). */
   protected abstract complete(): boolean;
   protected abstract resetState(): void;
+  /** Hook: `side` has ended (EOS), before `complete` is asked. */
+  protected sideEnded(_side: Side): void {}
 
   protected get srcPad(): Pad {
     return this.pads[2]!;
@@ -42,10 +46,12 @@ export abstract class PairElement extends Element {
   override start(): void {
     this.ended[0] = this.ended[1] = false;
     this.done = false;
+    this.stopping = false;
     this.resetState();
   }
 
   override unblock(): void {
+    this.stopping = true;
     this.release(0);
     this.release(1);
   }
@@ -69,6 +75,7 @@ export abstract class PairElement extends Element {
     const side = this.sideOf(pad);
     if (ev.type === 'eos') {
       this.ended[side] = true;
+      this.sideEnded(side);
       // The other side may be waiting for this one to catch up: it never will.
       this.release(side === 0 ? 1 : 0);
       if (!this.done && (this.complete() || (this.ended[0] && this.ended[1]))) this.finish();
@@ -84,7 +91,7 @@ export abstract class PairElement extends Element {
 
   /** Makes `side`'s task wait until `release(side)`. Called from inside `accept` for that side. */
   protected holdBack(side: Side): void {
-    if (this.waiting[side] !== null) return;
+    if (this.done || this.stopping || this.waiting[side] !== null) return;
     this.context.blockUpstream(new Promise<void>((resolve) => (this.waiting[side] = resolve)));
   }
 

@@ -4,6 +4,7 @@ import type { Event } from '../../element/event.js';
 import { FlowResult } from '../../element/flow.js';
 import type { ElementMetadata } from '../../element/metadata.js';
 import type { Pad } from '../../element/pad.js';
+import { ParallaxError } from '../../errors.js';
 import { copyPayload } from '../../memory/copy-counter.js';
 import { decodeValues, encodeValues, type ValueCodec } from '../codec.js';
 import { VALUE_CAPS_TEXT } from '../value-batch.js';
@@ -28,8 +29,22 @@ export function toBytes(buf: Buffer, values: readonly unknown[], codec: ValueCod
 }
 
 abstract class CodecElement extends Element {
+  /**
+   * The module stage this element encodes for or decodes after (set by materialize). Its errors
+   * name that stage, the one the user wrote (`map0: …`), and say which element failed.
+   */
+  stage: string | null = null;
+
   constructor(name: string, protected readonly codec: ValueCodec) {
     super(name);
+  }
+
+  /** Like `error`, but naming the user's stage (and this element) when it is known. */
+  protected stageError(message: string, cause: unknown): FlowResult {
+    if (this.stage === null) return this.error(message, cause);
+    const err = new ParallaxError('ELEMENT_ERROR', `${this.stage}: ${message} (in ${this.name})`, { cause });
+    this.context.post({ type: 'error', source: this.stage, error: err });
+    return FlowResult.ERROR;
   }
 
   protected get srcPad(): Pad {
@@ -57,7 +72,7 @@ export class ValueEncode extends CodecElement {
       out = toBytes(buf, values, this.codec, this.context.allocator);
     } catch (e) {
       buf.release();
-      return this.error(`cannot encode a batch of ${values.length} values as ${this.codec}: ${e instanceof Error ? e.message : String(e)}`, e);
+      return this.stageError(`cannot encode its input for the data thread, a batch of ${values.length} values as ${this.codec}: ${e instanceof Error ? e.message : String(e)}`, e);
     }
     buf.release();
     return this.srcPad.push(out);
@@ -78,7 +93,7 @@ export class ValueDecode extends CodecElement {
     } catch (e) {
       const size = buf.size;
       buf.release();
-      return this.error(`a ${size}-byte payload is not a ${this.codec} value batch: ${e instanceof Error ? e.message : String(e)}`, e);
+      return this.stageError(`its output from the data thread, a ${size}-byte payload, is not a ${this.codec} value batch: ${e instanceof Error ? e.message : String(e)}`, e);
     }
     return this.srcPad.push(buf);
   }

@@ -18,12 +18,26 @@ interface Timed {
   readonly v: unknown;
 }
 
+/** Values one side may hold while it is ahead of the other in time, before it waits. */
+export const MAX_HELD = 16384;
+
+const otherSide = (side: Side): Side => (side === 0 ? 1 : 0);
+
 /**
  * Filter/Typed. A windowed join (`flow.join(other, { within })`): every value of `a` is paired
  * with every value of `b` whose time is within `within` ms of its own (and for which `on` holds),
  * as `[a, b]`, in the order the later of the two arrived. Each side's times are expected not to
- * go backwards: a value older than the other side's newest time minus the window is forgotten,
- * which keeps the held state to one window per side. The output ends when both sides have ended.
+ * go backwards. A side's window holds its values that a later value of the other side may still
+ * match, and nothing else, so what is held stays bounded:
+ *
+ * - a value older than the other side's newest time minus the window is forgotten (or never held);
+ * - with arrival times (no `timeOf`/`otherTimeOf`) both sides share the pipeline clock, so each
+ *   window also drops what is older than now minus the window, even while the other side is quiet;
+ * - when one side ends, the other's window is cleared and its later values are not held (nothing
+ *   can match them), and the output ends as soon as the ended side's window is empty;
+ * - a side that is ahead of the other in time and holds more than 16384 values waits (its task is
+ *   blocked) until the other side catches up or ends. When both inputs come from one source (a
+ *   diamond) it cannot wait; its oldest values are dropped instead, with a warning.
  *
  * Not in the registry; event loop.
  */
@@ -40,40 +54,88 @@ export class ValueJoin<A, B> extends PairElement {
   };
 
   private readonly windows: [Timed[], Timed[]] = [[], []];
+  /** Each side's newest time (-Infinity before its first value). */
+  private readonly newest: [number, number] = [-Infinity, -Infinity];
+  /** Both sides' times are their arrival on the pipeline clock. */
+  private readonly byArrival: boolean;
+  private warned = false;
 
-  constructor(name: string, private readonly options: JoinOptions<A, B>) {
+  /** `mayWait`: off when both inputs come from one source (see ValueZip). */
+  constructor(name: string, private readonly options: JoinOptions<A, B>, private readonly mayWait = true) {
     super(name);
     if (!(options.within >= 0)) throw new RangeError(`${name}: join window must be a number of milliseconds >= 0, got ${String(options.within)}`);
+    this.byArrival = options.timeOf === undefined && options.otherTimeOf === undefined;
+  }
+
+  /** How many values each side holds now (`a`, `b`). */
+  get held(): readonly [number, number] {
+    return [this.windows[0].length, this.windows[1].length];
   }
 
   protected resetState(): void {
     this.windows[0] = [];
     this.windows[1] = [];
+    this.newest[0] = this.newest[1] = -Infinity;
+    this.warned = false;
+  }
+
+  protected override sideEnded(side: Side): void {
+    // The other side's values wait for values of this one: none will come.
+    this.windows[otherSide(side)] = [];
   }
 
   protected accept(side: Side, values: readonly unknown[]): FlowResult {
     const { within, on } = this.options;
-    const other = this.windows[side === 0 ? 1 : 0];
+    const o = otherSide(side);
+    const other = this.windows[o];
     const mine = this.windows[side];
+    // The other side has ended: nothing will come that could match these values later.
+    const hold = !this.ended[o];
     const timeOf = (side === 0 ? this.options.timeOf : this.options.otherTimeOf) as ((v: unknown) => number) | undefined;
     const arrival = this.context.clock.now() / 1e6;
     const pairs: [unknown, unknown][] = [];
     for (const v of values) {
       const t = timeOf === undefined ? arrival : timeOf(v);
-      let keep = 0;
-      while (keep < other.length && other[keep]!.t < t - within) keep++;
-      if (keep > 0) other.splice(0, keep);
-      for (const o of other) {
-        if (Math.abs(o.t - t) > within) continue;
-        const [a, b] = side === 0 ? [v, o.v] : [o.v, v];
+      if (t > this.newest[side]) this.newest[side] = t;
+      dropOlder(other, t - within);
+      for (const x of other) {
+        if (Math.abs(x.t - t) > within) continue;
+        const [a, b] = side === 0 ? [v, x.v] : [x.v, v];
         if (on === undefined || on(a as A, b as B)) pairs.push([a, b]);
       }
-      mine.push({ t, v });
+      // Older than the other side's newest minus the window: no later value of it can match.
+      if (hold && t >= this.newest[o] - within) mine.push({ t, v });
     }
+    // Arrival times: what either side sends later arrives after now.
+    if (this.byArrival) dropOlder(mine, arrival - within);
+    // The other side may be waiting for this one to catch up.
+    if (other.length <= MAX_HELD || this.newest[side] >= this.newest[o]) this.release(o);
+    if (mine.length > MAX_HELD && this.newest[side] > this.newest[o] && !this.byArrival && hold) this.bound(side, mine);
     return this.push(pairs);
   }
 
-  protected complete(): boolean {
-    return this.ended[0] && this.ended[1];
+  /** `side` is ahead of the other and holds more than MAX_HELD: it waits, or (a diamond) drops its oldest. */
+  private bound(side: Side, mine: Timed[]): void {
+    if (this.mayWait) {
+      this.holdBack(side);
+      return;
+    }
+    mine.splice(0, mine.length - MAX_HELD);
+    if (this.warned) return;
+    this.warned = true;
+    this.warning(`input ${side === 0 ? 'a' : 'b'} is ahead of the other by more than ${MAX_HELD} values; both come from one source, so it cannot be made to wait (its oldest values are dropped and may miss matches)`);
   }
+
+  protected complete(): boolean {
+    // Both ended, or one ended holding nothing: no later value of the other can match.
+    const [a, b] = this.ended;
+    return (a && b) || (a && this.windows[0].length === 0) || (b && this.windows[1].length === 0);
+  }
+}
+
+/** Drops the values at the front of `w` (oldest first) older than `t`. */
+function dropOlder(w: Timed[], t: number): void {
+  let n = 0;
+  while (n < w.length && w[n]!.t < t) n++;
+  if (n > 0) w.splice(0, n);
 }

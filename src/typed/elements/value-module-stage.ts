@@ -24,7 +24,8 @@ const enumOf = (names: readonly string[], what: string) => names.map((nick, valu
  * is not a launch-line element.
  *
  * Affinity realtime and `dataThread`: in hybrid scheduling, a run of module stages gets a thread.
- * It allocates (decoding makes objects), so it is not RT-safe in the audio sense.
+ * It allocates (decoding makes objects), so it is not RT-safe in the audio sense. A stage made
+ * with `{ thread: false }` is the subclass ValueLoopModuleStage, which placement keeps on the loop.
  */
 export class ValueModuleStage extends Element {
   static readonly metadata: ElementMetadata = {

@@ -11,7 +11,8 @@ import { VALUE_CAPS_TEXT, valueBatch } from '../value-batch.js';
  * Filter/Typed. One typed stage with one input (map, filter, tap, take, skip, batch): runs its
  * operator over each value batch and pushes what it returns in the same buffer, so a stage
  * allocates no slot. A batch that comes out empty is dropped. When the operator is finished
- * (take) the stage sends EOS downstream and returns EOS upstream, which stops the source.
+ * (take) the stage sends EOS downstream and returns EOS upstream, which stops the source; one
+ * finished from the start (take(0)) sends EOS right after the stream's segment.
  * A user function that throws fails the pipeline naming this stage and the item's index.
  *
  * Not in the registry (its work is a JavaScript function); event loop.
@@ -86,7 +87,14 @@ export class ValueStage extends Element {
       if (rest.length > 0) this.srcPad.push(valueBatch(this.context.allocator, rest));
     }
     if (ev.type === 'caps') pad.caps = ev.caps;
-    return this.forwardDownstream(ev);
+    const handled = this.forwardDownstream(ev);
+    // An operator finished before any value (take(0)) ends the stream once the header is through,
+    // without waiting for a value that an idle source may never send.
+    if (ev.type === 'segment' && this.operator.finished && !this.ended) {
+      this.ended = true;
+      this.srcPad.pushEvent(Events.eos());
+    }
+    return handled;
   }
 
   private failed(e: unknown): FlowResult {
