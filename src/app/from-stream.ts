@@ -37,7 +37,9 @@ function feedFromIterable(pipeline: Pipeline, source: ChunkSource, options: From
   pipeline.bus.on('state-changed', (m) => {
     if (m.source !== pipeline.name) return;
     if (m.to === 'running') {
-      if (consumed) src.error(`${label} was consumed by a previous run; a stream can be read once, so feed a new one to run again`);
+      // Posted after the activation it interrupts: an error from inside this notification would
+      // tear the pipeline down while it is still creating its tasks.
+      if (consumed) queueMicrotask(() => src.error(`${label} was consumed by a previous run; a stream can be read once, so feed a new one to run again`));
       ran = true;
     } else if (ran && (m.to === 'suspended' || m.to === 'error')) {
       consumed = true;

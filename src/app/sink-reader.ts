@@ -37,10 +37,10 @@ export class AppSinkReader {
   private readonly rewritesBefore: unknown;
   /**
    * Whether the appsink has started since this reader was made. Before that, it may still say
-   * EOS or flushing from a previous run, which is not the end of the stream this reader follows.
+   * EOS or flushing from a previous run, which is not the end of the stream this reader follows
+   * when a run is starting.
    */
   private started: boolean;
-  private wakeOnStart: (() => void) | null = null;
 
   constructor(private readonly pipeline: Pipeline, readonly sink: AppSink, onFailure: (e: Error) => void) {
     // A stream cannot go back: a header rewrite at EOS would land at its end (see AppSink).
@@ -48,9 +48,7 @@ export class AppSinkReader {
     sink.set('rewrites', 'drop');
     this.started = pipeline.state !== 'suspended';
     this.offState = pipeline.bus.on('state-changed', (m) => {
-      if (m.source !== pipeline.name || (m.to !== 'idle' && m.to !== 'running')) return;
-      this.started = true;
-      this.wakeOnStart?.();
+      if (m.source === pipeline.name && (m.to === 'idle' || m.to === 'running')) this.started = true;
     });
     this.offFailure = watchFailure(pipeline, (e) => {
       if (this.closed) return;
@@ -68,11 +66,11 @@ export class AppSinkReader {
     if (this.failure !== null) throw this.failure;
     if (this.closed) return null;
     let buf = await this.sink.pull();
-    while (buf === null && !this.started && !this.closed) {
-      // Made between runs: what the appsink says belongs to the run before. Follow the next one.
-      await new Promise<void>((resolve) => (this.wakeOnStart = resolve));
-      this.wakeOnStart = null;
-      if (!this.closed) buf = await this.sink.pull();
+    if (buf === null && !this.started && !this.closed && this.pipeline.changingState) {
+      // Made as a run starts (`const done = p.run(); p.toReadable(…)`): what the appsink says
+      // belongs to the run before. Once the start settles, follow this run, if it started.
+      await this.pipeline.stateSettled();
+      if (this.started && !this.closed) buf = await this.sink.pull();
     }
     if (this.closed) {
       buf?.release();
@@ -116,7 +114,6 @@ export class AppSinkReader {
     this.closed = true;
     this.offFailure();
     this.offState();
-    this.wakeOnStart?.();
     this.sink.set('rewrites', this.rewritesBefore);
   }
 }

@@ -1,4 +1,5 @@
 import { ParallaxError } from '../errors.js';
+import { restoreProperty } from './restore-property.js';
 import { Allocator, type AllocatorStats, type BufferAllocator } from '../memory/allocator.js';
 import { copyStats } from '../memory/copy-counter.js';
 import type { Clock } from '../element/clock.js';
@@ -305,6 +306,16 @@ export class Pipeline {
   /** Transitions asked for and not yet settled (a prepare may be building threads). */
   private pendingTransitions = 0;
 
+  /** Whether a state change (prepare, activate, suspend; run() starts with one) is under way. */
+  get changingState(): boolean {
+    return this.pendingTransitions > 0;
+  }
+
+  /** Resolves once every state change asked for so far has settled, whether it worked or not. */
+  stateSettled(): Promise<void> {
+    return this.transitions;
+  }
+
   private transitions: Promise<void> = Promise.resolve();
 
   /** Suspended → Idle: validates links, negotiates caps, opens resources. */
@@ -489,10 +500,23 @@ export class Pipeline {
     const el = this.requireElement(element);
     if (this.currentState === 'suspended' && this.pendingTransitions > 0) {
       // A prepare under way may have given the threads or hosts it builds the element's
-      // properties already: set it here, and once they are up, again where it runs.
+      // properties already: set it here, and once they are up, again where it runs. Whether a
+      // property that cannot change while running reaches the run would be a race: refused.
+      const spec = el.propertySpec(property);
+      if (spec !== undefined && !spec.mutable && !spec.readonly) {
+        throw new ParallaxError('PROPERTY_NOT_MUTABLE', `property ${property} of ${el.name} cannot change while ${this.name} is starting; set it before run() or once it ends`);
+      }
+      const before = el.get(property);
       el.set(property, value);
-      await this.transitions.catch(() => {});
-      if (this.scheduler !== null && this.currentState !== 'suspended') await this.scheduler.setProperty(el, property, el.get(property));
+      const set = el.get(property);
+      await this.transitions;
+      if (this.scheduler === null || this.currentState === 'suspended') return;
+      try {
+        await this.scheduler.setProperty(el, property, set);
+      } catch (e) {
+        restoreProperty(el, property, before, set);
+        throw e;
+      }
       return;
     }
     if (this.scheduler !== null && this.currentState !== 'suspended') await this.scheduler.setProperty(el, property, value);
@@ -617,9 +641,13 @@ export class Pipeline {
     const { signal } = options;
     this.useIsolation(options);
     if (signal?.aborted) throw new ParallaxError('ABORTED', `${this.name} was aborted before it ran`);
+    let errorPosted = false;
     const outcome = new Promise<Error | null>((resolve) => {
       const offEos = this.bus.on('eos', (m) => m.source === this.name && finish(null));
-      const offErr = this.bus.on('error', (m) => finish(m.error));
+      const offErr = this.bus.on('error', (m) => {
+        errorPosted = true;
+        finish(m.error);
+      });
       const onAbort = (): void => finish(new ParallaxError('ABORTED', `${this.name} was aborted`, { cause: signal?.reason }));
       signal?.addEventListener('abort', onAbort, { once: true });
       let activated = false;
@@ -641,7 +669,10 @@ export class Pipeline {
     } catch (e) {
       // On the bus too, as GStreamer posts a failed state change: what follows the pipeline (a
       // stream made with toReadable) then fails with the reason instead of waiting for a start.
-      this.bus.post({ type: 'error', source: this.name, error: e instanceof Error ? e : new Error(String(e)) });
+      // Not when it is said already (a thread or host that died posts its own), nor for a run()
+      // asked of a pipeline that cannot run now, which changed nothing.
+      const code = (e as { code?: unknown }).code;
+      if (!errorPosted && code !== 'BAD_STATE_TRANSITION') this.bus.post({ type: 'error', source: this.name, error: e instanceof Error ? e : new Error(String(e)) });
       await this.suspend().catch(() => {});
       throw e;
     }

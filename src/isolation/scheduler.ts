@@ -509,13 +509,14 @@ export class ProcessScheduler {
   async setProperty(el: Element, name: string, value: unknown): Promise<void> {
     const before = el.get(name);
     el.set(name, value);
+    const set = el.get(name);
     const h = this.hostOf.get(el.name);
     if (h === undefined) return;
     try {
-      await h.call({ op: 'set-property', element: el.name, property: name, value: toWireValue(el.get(name)) }, `setting ${el.name}.${name}`);
+      await h.call({ op: 'set-property', element: el.name, property: name, value: toWireValue(set) }, `setting ${el.name}.${name}`);
     } catch (e) {
       // Refused where the element runs: the supervisor's copy must not keep a value the stream never had.
-      restoreProperty(el, name, before);
+      restoreProperty(el, name, before, set);
       throw e;
     }
   }

@@ -175,4 +175,17 @@ describe('pipeline.toReadable when the pipeline cannot start', () => {
     await done;
     expect(sink.get('rewrites')).toBe('deliver');
   });
+
+  it('made after a run ended, or after dispose(), it ends at once instead of waiting for a run', async () => {
+    const p = launch('fakesrc num-buffers=2 sizetype=fixed sizemax=8 ! appsink name=out wait-on-eos=false');
+    await p.run();
+    const chunks: unknown[] = [];
+    for await (const c of p.toReadable('out')) chunks.push(c);
+    expect(chunks).toEqual([]);
+    await p.dispose();
+    await expect((async () => {
+      for await (const c of p.toReadable('out')) chunks.push(c);
+    })()).resolves.toBeUndefined();
+    expect(chunks).toEqual([]);
+  });
 });

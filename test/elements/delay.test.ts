@@ -157,6 +157,22 @@ describe('delay', () => {
     await h.stop();
   });
 
+  it('shift mode after a hold run holds two buffers again, not the hold limit', async () => {
+    const d = delay({ delay: 100, mode: 'hold' });
+    const h = new Harness(d);
+    await h.start();
+    await h.stop();
+    d.set('mode', 'shift');
+    await h.start();
+    let pushed = 0;
+    for (let i = 0; i < 10 && h.blocked === 0; i++) {
+      h.push(new Uint8Array(1));
+      pushed++;
+    }
+    expect([pushed, h.blocked]).toEqual([2, 1]);
+    await h.stop();
+  });
+
   it('a new delay applies to buffers that arrive after it', async () => {
     const d = delay({ delay: 5 });
     const h = await new Harness(d).start();

@@ -178,7 +178,7 @@ describe('filesink', () => {
     const fifo = join(dir, 'stalled.fifo');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     // A reader that opens the pipe and never reads: the pipe fills (64 KiB) and writes wait.
-    const reader = spawn('sh', ['-c', `exec 3<${fifo}; sleep 30`]);
+    const reader = spawn('sh', ['-c', `exec 3<${fifo}; exec sleep 30`]);
     try {
       const p = launch(`fakesrc num-buffers=100000 sizetype=fixed sizemax=4096 ! filesink location=${fifo}`);
       const ac = new AbortController();
@@ -210,5 +210,35 @@ describe('filesink', () => {
     expect(p.stats().bytesCopied).toBe(0);
     // filltype=pattern writes i % 256 at offset i of each buffer.
     for (let b = 0; b < 300; b += 37) expect(got[b * 1000 + 7]).toBe(7);
+  });
+
+  it.skipIf(process.platform === 'win32')('on a named pipe that no reader ever opens, aborting the run ends it at once', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { launch } = await import('../../src/index.js');
+    const fifo = join(dir, 'unread.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const p = launch(`fakesrc num-buffers=100 sizetype=fixed sizemax=64 ! filesink location=${fifo}`);
+    const ac = new AbortController();
+    const run = p.run({ signal: ac.signal });
+    // Prepared and running: the wait for a reader is in the first write, not in start().
+    for (let i = 0; i < 500 && p.state !== 'running'; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(p.state).toBe('running');
+    ac.abort();
+    await expect(run).rejects.toThrow(/aborted/);
+    expect(p.state).toBe('suspended');
+  });
+
+  it.skipIf(process.platform === 'win32')('an empty stream still opens the named pipe, so its reader sees the end', async () => {
+    const { spawn, spawnSync } = await import('node:child_process');
+    const { launch } = await import('../../src/index.js');
+    const fifo = join(dir, 'empty.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('cat', [fifo]);
+    let got = 0;
+    reader.stdout.on('data', (c: globalThis.Buffer) => (got += c.byteLength));
+    const exited = new Promise<number | null>((r) => reader.on('close', (code) => r(code)));
+    await launch(`fakesrc num-buffers=0 ! filesink location=${fifo}`).run();
+    expect(await exited).toBe(0);
+    expect(got).toBe(0);
   });
 });

@@ -175,4 +175,27 @@ describe('timeout', () => {
   it('runs its example launch line', async () => {
     await buildLaunch(Timeout.metadata.example, createDefaultRegistry()).run();
   });
+
+  it.skipIf(process.platform !== 'linux')('in an element host process too, a pause is not a stall: it fires a whole timeout after the resume', async () => {
+    const { launch } = await import('../../src/index.js');
+    const p = launch('appsrc name=in ! timeout name=t timeout=150 ! fakesink', { isolation: { mode: 'grouped', isolate: ['t'] } });
+    const src = p.get('in') as AppSrc;
+    const errors: number[] = [];
+    let resumedAt = 0;
+    p.bus.on('error', () => errors.push(performance.now() - resumedAt));
+    const ran = p.run().catch((e: unknown) => e as Error);
+    for (let i = 0; i < 1000 && p.state !== 'running'; i++) await new Promise((r) => setTimeout(r, 10));
+    src.push(new Uint8Array(8));
+    await new Promise((r) => setTimeout(r, 30));
+    await p.pause();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(errors).toEqual([]);
+    resumedAt = performance.now();
+    await p.activate();
+    const e = await ran;
+    expect(e).toBeInstanceOf(Error);
+    expect((e as Error).message).toMatch(/^t: no data for 150 ms/);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeGreaterThanOrEqual(140);
+  }, 20_000);
 });

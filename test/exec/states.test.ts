@@ -53,6 +53,26 @@ describe('pipeline states', () => {
     expect(p.state).toBe('suspended');
   });
 
+  it('run() that cannot start posts the reason on the bus once, and nothing when run() is refused outright', async () => {
+    const p = launch('appsrc name=in caps=video/x-raw ! appsink name=out caps=audio/x-raw');
+    const errors: string[] = [];
+    p.bus.on('error', (m) => errors.push(`${m.source}: ${m.error.message}`));
+    await expect(p.run()).rejects.toThrow(/cannot link in:src to out:sink/);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^pipeline0: .*cannot link in:src to out:sink/);
+    expect(p.state).toBe('suspended');
+
+    const q = launch('fakesrc num-buffers=-1 ! identity error-after=1 ! fakesink');
+    const errored = new Promise<void>((resolve) => q.bus.on('error', () => resolve()));
+    await q.activate();
+    await errored;
+    let posted = 0;
+    q.bus.on('error', () => posted++);
+    await expect(q.run()).rejects.toMatchObject({ code: 'BAD_STATE_TRANSITION' });
+    expect(posted).toBe(0);
+    await q.suspend();
+  });
+
   it('can run again after suspend', async () => {
     const p = launch('fakesrc num-buffers=10 ! fakesink');
     await p.run();

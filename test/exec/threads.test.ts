@@ -164,6 +164,16 @@ describe('scheduling on data threads', () => {
     await p.dispose();
   });
 
+  it('run() posts one error when an element fails to start on a data thread', async () => {
+    const p = await make('fakesrc num-buffers=10 ! failstart ! fakesink', { scheduling: 'realtime' });
+    const errors: string[] = [];
+    p.bus.on('error', (m) => errors.push(m.error.message));
+    await expect(p.run()).rejects.toThrow(/failstart0 failed to start on a data thread/);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/failstart0/);
+    await p.dispose();
+  });
+
   it('sets and reads properties of an element on a data thread while it runs (control plane)', async () => {
     const p = await make('fakesrc is-live=true datarate=1000 sizetype=fixed sizemax=10 ! queue ! addbyte delta=1 ! fakesink', { scheduling: 'hybrid' });
     await p.activate();
@@ -184,6 +194,15 @@ describe('scheduling on data threads', () => {
     await prepared;
     expect(p.plan!.placement.get(p.get('addbyte0')!)).toBeGreaterThanOrEqual(0);
     expect(await p.getProperty('addbyte0', 'delta')).toBe(7);
+    await p.dispose();
+  });
+
+  it('a property that cannot change while running is refused while prepare() runs, and keeps its value', async () => {
+    const p = await make('fakesrc is-live=true datarate=1000 sizetype=fixed sizemax=10 ! queue ! addbyte delta=1 ! fakesink', { scheduling: 'hybrid' });
+    const prepared = p.prepare();
+    await expect(p.setProperty('fakesrc0', 'sizemax', 20)).rejects.toMatchObject({ code: 'PROPERTY_NOT_MUTABLE', message: expect.stringContaining('cannot change while pipeline') });
+    await prepared;
+    expect(p.get('fakesrc0')!.get('sizemax')).toBe(10);
     await p.dispose();
   });
 

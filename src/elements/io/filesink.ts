@@ -38,9 +38,11 @@ type Pending = Buffer | { readonly seekTo: number };
  * opened with `append=true` (the OS writes at the end): the buffers of such a segment are dropped,
  * with a warning. What was written stays valid: wavenc's first header says "until the end".
  *
- * A named pipe (`mkfifo`) is written through a libuv stream handle (see pipe-writer.ts): start()
- * waits for a reader without holding a thread, and stopping the pipeline ends a write that waits
- * on a reader that stopped reading, where a write on the thread pool could not be cancelled.
+ * A named pipe (`mkfifo`) is written through a libuv stream handle (see pipe-writer.ts). It is
+ * opened by the first write (or at EOS), which waits for a reader without holding a thread: in
+ * start() that wait would hold up the whole prepare, which nothing can interrupt. Stopping the
+ * pipeline ends that wait, and a write that waits on a reader that stopped reading, where a
+ * write on the thread pool could not be cancelled.
  */
 export class FileSink extends Sink {
   static readonly metadata: ElementMetadata = {
@@ -59,7 +61,8 @@ export class FileSink extends Sink {
   };
 
   private file: FileHandle | null = null;
-  /** The named pipe being written, instead of `file`. */
+  /** The named pipe to write instead of a file, and its handle once a reader opened it. */
+  private pipePath: string | null = null;
   private pipe: Socket | null = null;
   /** stop() was called: writes in flight are abandoned, renders return FLUSHING. */
   private stopping = false;
@@ -96,9 +99,7 @@ export class FileSink extends Sink {
     try {
       if ((await stat(location).catch(() => null))?.isFIFO() === true) {
         this.seekable = false;
-        this.pipe = await openPipeForWriting(location, () => this.stopping);
-        // Its errors reach the pending write's callback; without a listener they would also throw.
-        this.pipe?.on('error', () => {});
+        this.pipePath = location;
         return;
       }
       this.file = await open(location, this.bool('append') ? 'a' : 'w');
@@ -110,7 +111,7 @@ export class FileSink extends Sink {
   }
 
   protected render(buf: Buffer): FlowResult | Promise<FlowResult> {
-    if (this.stopping || (this.file === null && this.pipe === null)) return FlowResult.FLUSHING;
+    if (this.stopping || (this.file === null && this.pipePath === null)) return FlowResult.FLUSHING;
     if (this.failed !== null) return this.failed;
     this.pending.push(buf.clone());
     this.pendingBuffers++;
@@ -128,12 +129,30 @@ export class FileSink extends Sink {
 
   protected override async onEos(): Promise<void> {
     while (this.writing !== null) await this.writing;
+    // An empty stream still opens the pipe, so its reader sees the end rather than no writer.
+    if (this.failed === null) await this.openPipe();
     await this.close();
   }
 
   override unblock(): void {
     super.unblock();
+    // The pipeline is stopping: a wait for a pipe's reader ends here.
+    this.stopping = true;
     this.wakeRenderer();
+  }
+
+  /** Opens the named pipe once a reader is there; false when it is not open (stopping, or failed). */
+  private async openPipe(): Promise<boolean> {
+    if (this.pipe !== null || this.pipePath === null) return true;
+    try {
+      this.pipe = await openPipeForWriting(this.pipePath, () => this.stopping);
+    } catch (e) {
+      if (!this.stopping) this.failed = this.error(`cannot open the pipe "${this.pipePath}" for writing: ${e instanceof Error ? e.message : String(e)}`, e);
+      return false;
+    }
+    // Its errors reach the pending write's callback; without a listener they would also throw.
+    this.pipe?.on('error', () => {});
+    return this.pipe !== null;
   }
 
   override async stop(): Promise<void> {
@@ -149,6 +168,10 @@ export class FileSink extends Sink {
   /** Writes what is queued, a run of buffers per writev, until the queue is empty. */
   private async writeLoop(): Promise<void> {
     try {
+      if (!(await this.openPipe())) {
+        this.dropPending();
+        return;
+      }
       while (this.pending.length > 0 && this.failed === null && !this.stopping) {
         const head = this.pending[0]!;
         if (!isBuffer(head)) {
@@ -231,6 +254,7 @@ export class FileSink extends Sink {
     const pipe = this.pipe;
     this.file = null;
     this.pipe = null;
+    this.pipePath = null;
     if (file !== null) await file.close();
     if (pipe !== null) await closePipe(pipe);
   }

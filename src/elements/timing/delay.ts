@@ -4,7 +4,7 @@ import type { ElementMetadata } from '../../element/metadata.js';
 import type { Pad } from '../../element/pad.js';
 import type { PropertyValue } from '../../element/property.js';
 import { FlowResult } from '../../element/flow.js';
-import { TimedGate } from './timed-gate.js';
+import { PACING_HOLD_BUFFERS, TimedGate } from './timed-gate.js';
 
 const SHIFT = 0;
 const HOLD = 1;
@@ -71,9 +71,10 @@ export class Delay extends TimedGate {
     else if (name === 'max-size-buffers' || name === 'max-size-bytes') this.applyHoldLimit();
   }
 
-  /** Shift mode holds nothing, so it keeps the gate's default. */
+  /** Shift mode holds nothing, so it has the gate's default (two buffers), even after a hold run. */
   private applyHoldLimit(): void {
     if (this.mode === HOLD) this.setHoldLimit(this.num('max-size-buffers'), this.num('max-size-bytes'));
+    else this.setHoldLimit(PACING_HOLD_BUFFERS, Infinity);
   }
 
   override latency(): { readonly min: number; readonly max: number } {

@@ -8,6 +8,9 @@ import { Ring } from '../flow/ring.js';
 
 type Item = Buffer | Event;
 
+/** What a gate holds by default: the buffer on the clock and the next, so upstream is paced by the clock. */
+export const PACING_HOLD_BUFFERS = 2;
+
 /**
  * Base of the elements that hold each buffer until a clock time (clocksync, delay, ratelimit).
  *
@@ -44,7 +47,7 @@ export abstract class TimedGate extends Element implements TaskDriver {
   private srcPadCache: Pad | null = null;
   private heldBuffers = 0;
   private heldBytes = 0;
-  private maxHeldBuffers = 2;
+  private maxHeldBuffers = PACING_HOLD_BUFFERS;
   private maxHeldBytes = Infinity;
   /** The buffer taken by the task (on the clock or being delivered) is still in the counts. */
   private takenHeld = false;

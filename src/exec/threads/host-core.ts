@@ -164,11 +164,14 @@ export class HostTasks {
     }
   }
 
+  /** Paused is idle for the elements, as in the pipeline: their stateChanged hook sees a resume. */
   pause(): void {
+    for (const el of [...this.o.elements, ...this.o.bridges]) el.state = 'idle';
     for (const t of this.tasks) t.task.pause();
   }
 
   resume(originNs: number): void {
+    for (const el of [...this.o.elements, ...this.o.bridges]) el.state = 'running';
     for (const p of this.pacers) p.rebase(originNs);
     for (const t of this.tasks) t.task.resume();
   }

@@ -271,14 +271,15 @@ export class ThreadScheduler {
   async setProperty(el: Element, name: string, value: unknown): Promise<void> {
     const before = el.get(name);
     el.set(name, value);
+    const set = el.get(name);
     const thread = this.threadOf.get(el.name);
     if (thread === undefined) return;
     const refused = await thread
-      .call(`setting ${el.name}.${name}`, (c) => c.setProperty(el.name, name, toWireValue(el.get(name))))
+      .call(`setting ${el.name}.${name}`, (c) => c.setProperty(el.name, name, toWireValue(set)))
       .catch((e: unknown) => ({ thrown: e }));
     if (refused === null) return;
     // Refused where the element runs: the loop's copy must not keep a value the stream never had.
-    restoreProperty(el, name, before);
+    restoreProperty(el, name, before, set);
     throw 'thrown' in refused ? refused.thrown : fromWireRefusal(refused, '');
   }
 

@@ -11,6 +11,12 @@ export interface JoinOptions<A, B> {
   readonly otherTimeOf?: (value: B) => number;
   /** Pairs only values for which this holds (a key match, for example). */
   readonly on?: (a: A, b: B) => boolean;
+  /**
+   * Values a side may hold while it is ahead of the other in time (default 16384). Past it, the
+   * side waits; when both sides come from one source (a diamond), waiting would stall both, so
+   * the join fails instead, naming this option.
+   */
+  readonly maxHeld?: number;
 }
 
 interface Timed {
@@ -18,7 +24,7 @@ interface Timed {
   readonly v: unknown;
 }
 
-/** Values one side may hold while it is ahead of the other in time, before it waits. */
+/** Values one side may hold while it is ahead of the other in time, before it waits (`maxHeld`'s default). */
 export const MAX_HELD = 16384;
 
 const otherSide = (side: Side): Side => (side === 0 ? 1 : 0);
@@ -35,9 +41,10 @@ const otherSide = (side: Side): Side => (side === 0 ? 1 : 0);
  *   window also drops what is older than now minus the window, even while the other side is quiet;
  * - when one side ends, the other's window is cleared and its later values are not held (nothing
  *   can match them), and the output ends as soon as the ended side's window is empty;
- * - a side that is ahead of the other in time and holds more than 16384 values waits (its task is
- *   blocked) until the other side catches up or ends. When both inputs come from one source (a
- *   diamond) it cannot wait; its oldest values are dropped instead, with a warning.
+ * - a side that is ahead of the other in time and holds more than `maxHeld` values (16384) waits
+ *   (its task is blocked) until the other side catches up or ends. When both inputs come from one
+ *   source (a diamond) it cannot wait, and dropping values would lose matches without a trace: the
+ *   join fails with an error naming `maxHeld`, to be raised (or the window narrowed).
  *
  * Not in the registry; event loop.
  */
@@ -58,13 +65,15 @@ export class ValueJoin<A, B> extends PairElement {
   private readonly newest: [number, number] = [-Infinity, -Infinity];
   /** Both sides' times are their arrival on the pipeline clock. */
   private readonly byArrival: boolean;
-  private warned = false;
+  private readonly maxHeld: number;
 
   /** `mayWait`: off when both inputs come from one source (see ValueZip). */
   constructor(name: string, private readonly options: JoinOptions<A, B>, private readonly mayWait = true) {
     super(name);
     if (!(options.within >= 0)) throw new RangeError(`${name}: join window must be a number of milliseconds >= 0, got ${String(options.within)}`);
     this.byArrival = options.timeOf === undefined && options.otherTimeOf === undefined;
+    this.maxHeld = options.maxHeld ?? MAX_HELD;
+    if (!(this.maxHeld >= 1)) throw new RangeError(`${name}: join maxHeld must be a number of values >= 1, got ${String(options.maxHeld)}`);
   }
 
   /** How many values each side holds now (`a`, `b`). */
@@ -76,7 +85,6 @@ export class ValueJoin<A, B> extends PairElement {
     this.windows[0] = [];
     this.windows[1] = [];
     this.newest[0] = this.newest[1] = -Infinity;
-    this.warned = false;
   }
 
   protected override sideEnded(side: Side): void {
@@ -109,21 +117,16 @@ export class ValueJoin<A, B> extends PairElement {
     // Arrival times: what either side sends later arrives after now.
     if (this.byArrival) dropOlder(mine, arrival - within);
     // The other side may be waiting for this one to catch up.
-    if (other.length <= MAX_HELD || this.newest[side] >= this.newest[o]) this.release(o);
-    if (mine.length > MAX_HELD && this.newest[side] > this.newest[o] && !this.byArrival && hold) this.bound(side, mine);
-    return this.push(pairs);
-  }
-
-  /** `side` is ahead of the other and holds more than MAX_HELD: it waits, or (a diamond) drops its oldest. */
-  private bound(side: Side, mine: Timed[]): void {
-    if (this.mayWait) {
+    if (other.length <= this.maxHeld || this.newest[side] >= this.newest[o]) this.release(o);
+    if (mine.length > this.maxHeld && this.newest[side] > this.newest[o] && !this.byArrival && hold) {
+      // Ahead of the other side and holding more than maxHeld: wait, or (a diamond) fail.
+      if (!this.mayWait) {
+        const [me, it] = side === 0 ? ['a', 'b'] : ['b', 'a'];
+        return this.error(`input ${me} holds more than ${this.maxHeld} values that input ${it} may still match, and both come from one source, so it cannot wait for it; raise the join's maxHeld or narrow its window (within: ${within})`);
+      }
       this.holdBack(side);
-      return;
     }
-    mine.splice(0, mine.length - MAX_HELD);
-    if (this.warned) return;
-    this.warned = true;
-    this.warning(`input ${side === 0 ? 'a' : 'b'} is ahead of the other by more than ${MAX_HELD} values; both come from one source, so it cannot be made to wait (its oldest values are dropped and may miss matches)`);
+    return this.push(pairs);
   }
 
   protected complete(): boolean {
