@@ -333,6 +333,9 @@ export class Pipeline {
     return this.serialized(() => this.doSuspend());
   }
 
+  /** run()'s signal fired before it was running: a prepare waiting on threads or hosts gives up. */
+  private startAborted: Error | null = null;
+
   /** A prepare is under way (the state still says suspended): its isolation options are taken. */
   private preparing = false;
 
@@ -355,6 +358,7 @@ export class Pipeline {
       for (const p of el.srcPads) if (p.caps !== null && !p.caps.isAny()) this.bus.post({ type: 'caps', source: el.name, pad: p.fullName, caps: p.caps });
     }
     this.planThreads();
+    if (this.startAborted !== null) this.scheduler?.cancelPrepare(this.startAborted);
     this.cyclesAtPrepare = this.cycleSource().cycles();
     const started: Element[] = [];
     const onLoop = this.elements.filter((el) => this.runsOnLoop(el));
@@ -641,6 +645,7 @@ export class Pipeline {
     const { signal } = options;
     this.useIsolation(options);
     if (signal?.aborted) throw new ParallaxError('ABORTED', `${this.name} was aborted before it ran`);
+    this.startAborted = null;
     let errorPosted = false;
     const outcome = new Promise<Error | null>((resolve) => {
       const offEos = this.bus.on('eos', (m) => m.source === this.name && finish(null));
@@ -648,7 +653,15 @@ export class Pipeline {
         errorPosted = true;
         finish(m.error);
       });
-      const onAbort = (): void => finish(new ParallaxError('ABORTED', `${this.name} was aborted`, { cause: signal?.reason }));
+      const onAbort = (): void => {
+        const aborted = new ParallaxError('ABORTED', `${this.name} was aborted`, { cause: signal?.reason });
+        finish(aborted);
+        // Still starting: a prepare that waits on threads or hosts gives up now (they are stopped).
+        if (!activated) {
+          this.startAborted = new ParallaxError('ABORTED', `${this.name} was aborted while its data threads or element hosts were starting`, { cause: signal?.reason });
+          this.scheduler?.cancelPrepare(this.startAborted);
+        }
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
       let activated = false;
       const offState = this.bus.on('state-changed', (m) => {
@@ -672,7 +685,7 @@ export class Pipeline {
       // Not when it is said already (a thread or host that died posts its own), nor for a run()
       // asked of a pipeline that cannot run now, which changed nothing.
       const code = (e as { code?: unknown }).code;
-      if (!errorPosted && code !== 'BAD_STATE_TRANSITION') this.bus.post({ type: 'error', source: this.name, error: e instanceof Error ? e : new Error(String(e)) });
+      if (!errorPosted && code !== 'BAD_STATE_TRANSITION' && code !== 'ABORTED') this.bus.post({ type: 'error', source: this.name, error: e instanceof Error ? e : new Error(String(e)) });
       await this.suspend().catch(() => {});
       throw e;
     }

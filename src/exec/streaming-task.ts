@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Buffer } from '../element/buffer.js';
 import type { Event } from '../element/event.js';
 import { FlowResult } from '../element/flow.js';
+import { Cancellation } from './cancellation.js';
 
 /** What a streaming task drives: a source, or the output side of a queue. */
 export interface TaskDriver {
@@ -18,6 +19,8 @@ export interface TaskDriver {
 let current: StreamingTask | null = null;
 
 const STOPPED = Symbol('stopped');
+/** The reason a stop cancels a wait with; turned back into STOPPED by `untilStopped`. */
+const STOP_REASON = new Error('the streaming task was stopped');
 
 function releaseIfBuffer(item: unknown): void {
   if (typeof item === 'object' && item !== null && 'release' in item && typeof item.release === 'function') (item as Buffer).release();
@@ -39,7 +42,6 @@ const TIME_SLICE_MS = 4;
  */
 export class StreamingTask {
   private blocker: Promise<unknown> | null = null;
-  private stopping = false;
   private resumeGate: Promise<void> | null = null;
   private openGate: (() => void) | null = null;
   iterations = 0;
@@ -56,42 +58,25 @@ export class StreamingTask {
     this.blocker = this.blocker === null ? p : Promise.all([this.blocker, p]);
   }
 
-  /**
-   * Wakes of the waits in progress, each removed when its wait settles. A race against one
-   * long-lived "stopped" promise would leave a reaction on it per wait, so a task that awaits
-   * per buffer (an async source) would grow without bound until it stops.
-   */
-  private readonly stopWakers = new Set<() => void>();
+  /** What `stop()` cancels: the wait in progress (the driver's next item, or a blocker). */
+  private readonly stopping = new Cancellation();
 
   /** Asks the loop to end; it ends at its next step (or wakes from its wait) with FLUSHING. */
   stop(): void {
-    this.stopping = true;
-    for (const wake of this.stopWakers) wake();
-    this.stopWakers.clear();
+    this.stopping.cancel(STOP_REASON);
     this.resume();
   }
 
   /** How many waits could still be woken by `stop()`: at most one while the task runs. */
   get waitsInProgress(): number {
-    return this.stopWakers.size;
+    return this.stopping.waiting;
   }
 
   /** `p`, or STOPPED as soon as `stop()` is called, whichever comes first. */
   private untilStopped<T>(p: Promise<T>): Promise<T | typeof STOPPED> {
-    if (this.stopping) return Promise.resolve(STOPPED);
-    return new Promise<T | typeof STOPPED>((resolve, reject) => {
-      const wake = (): void => resolve(STOPPED);
-      this.stopWakers.add(wake);
-      p.then(
-        (v) => {
-          this.stopWakers.delete(wake);
-          resolve(v);
-        },
-        (e: unknown) => {
-          this.stopWakers.delete(wake);
-          reject(e);
-        },
-      );
+    return this.stopping.race(p).catch((e: unknown) => {
+      if (this.stopping.isReason(e)) return STOPPED;
+      throw e;
     });
   }
 
@@ -110,7 +95,7 @@ export class StreamingTask {
     let sliceStart = performance.now();
     for (;;) {
       if (this.resumeGate !== null) await this.resumeGate;
-      if (this.stopping) return this.end(FlowResult.FLUSHING);
+      if (this.stopping.cancelled) return this.end(FlowResult.FLUSHING);
       // A synchronous burst: produce and deliver until something asks the task to wait. Nothing
       // else runs on this thread meanwhile, so `current` is set once for the whole burst.
       let r: FlowResult = FlowResult.OK;
@@ -129,7 +114,7 @@ export class StreamingTask {
           }
           r = this.driver.deliver(item);
           this.iterations++;
-          if (r !== FlowResult.OK || this.blocker !== null || this.stopping || this.resumeGate !== null) break;
+          if (r !== FlowResult.OK || this.blocker !== null || this.stopping.cancelled || this.resumeGate !== null) break;
           if ((this.iterations & 63) === 0 && performance.now() - sliceStart > TIME_SLICE_MS) break;
         }
       } finally {
@@ -141,9 +126,9 @@ export class StreamingTask {
         // is delivered only once the task resumes.
         if (this.resumeGate !== null && item !== STOPPED) {
           await this.resumeGate;
-          if (this.stopping) item = STOPPED;
+          if (this.stopping.cancelled) item = STOPPED;
         }
-        if (item === STOPPED || this.stopping) {
+        if (item === STOPPED || this.stopping.cancelled) {
           // What the driver produces after all is not wanted any more.
           void later.then(releaseIfBuffer, () => {});
           if (item !== STOPPED) releaseIfBuffer(item);

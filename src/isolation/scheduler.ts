@@ -19,6 +19,7 @@ import type { Pad } from '../element/pad.js';
 import type { PropertyValue } from '../element/property.js';
 import { ParallaxError } from '../errors.js';
 import { restoreProperty } from '../exec/restore-property.js';
+import { Cancellation } from '../exec/cancellation.js';
 import type { DriverSpec } from '../exec/driver.js';
 import type { ElementSpec, PadRef, WireValue } from '../exec/threads/protocol.js';
 import { moduleOf } from '../registry/registry.js';
@@ -103,6 +104,14 @@ export class ProcessScheduler {
     return !this.runsOnLoop(el);
   }
 
+  /** Lets `cancelPrepare` end a prepare that waits on its hosts. */
+  private readonly preparing = new Cancellation();
+
+  /** Ends a prepare that is waiting on the hosts: it rejects with `reason` (the pipeline then stops them). */
+  cancelPrepare(reason: Error): void {
+    this.preparing.cancel(reason);
+  }
+
   /** Starts the helper and the hosts, and waits until each has loaded, linked and started its elements. */
   async prepare(elements: readonly Element[]): Promise<void> {
     for (const el of elements) this.byName.set(el.name, el);
@@ -129,8 +138,9 @@ export class ProcessScheduler {
         const slow = this.hosts.find((h) => !h.isPrepared);
         reject(Object.assign(new ParallaxError('HOST_DIED', `${slow?.label ?? 'an element host'} did not finish starting within ${PREPARE_TIMEOUT_MS / 1000} s; it was stopped`), { element: slow?.init.elements[0]?.name ?? '' }));
       }, PREPARE_TIMEOUT_MS)));
-      await Promise.race([Promise.all(this.hosts.map((h) => h.whenPrepared())), late]);
+      await this.preparing.race(Promise.race([Promise.all(this.hosts.map((h) => h.whenPrepared())), late]));
     } catch (e) {
+      if (this.preparing.isReason(e)) throw e;
       const who = (e as { element?: string }).element || 'an element host';
       const why = e instanceof Error ? e.message : String(e);
       const code = (e as { code?: unknown }).code === 'HOST_DIED' ? 'HOST_DIED' : 'ELEMENT_ERROR';

@@ -164,6 +164,20 @@ describe('scheduling on data threads', () => {
     await p.dispose();
   });
 
+  it('run({ signal }) aborted while an element starts on a data thread ends at once', async () => {
+    const p = await make('fakesrc num-buffers=10 ! slowstart ! fakesink', { scheduling: 'realtime' });
+    const ac = new AbortController();
+    const ran = p.run({ signal: ac.signal }).then(() => null, (e: unknown) => e as Error & { code?: string });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(p.state).toBe('suspended');
+    ac.abort();
+    const e = await ran;
+    expect(e?.code).toBe('ABORTED');
+    expect(e?.message).toMatch(/was aborted while its data threads or element hosts were starting/);
+    expect(p.state).toBe('suspended');
+    await p.dispose();
+  }, 15_000);
+
   it('run() posts one error when an element fails to start on a data thread', async () => {
     const p = await make('fakesrc num-buffers=10 ! failstart ! fakesink', { scheduling: 'realtime' });
     const errors: string[] = [];

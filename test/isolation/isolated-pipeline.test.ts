@@ -262,6 +262,25 @@ describe.skipIf(!linux)('a crashing element host', () => {
     expect(openFds()).toBe(fds);
   }, 30_000);
 
+  it('run({ signal }) aborted while a host is still starting ends at once, leaving nothing behind', async () => {
+    const fds = openFds();
+    const pipeline = build('fakesrc num-buffers=10 ! crashy name=slow mode=wait start-delay=60000 ! fakesink', { isolation: { mode: 'grouped', isolate: ['slow'] } });
+    const ac = new AbortController();
+    const ran = pipeline.run({ signal: ac.signal }).then(() => null, (e: unknown) => e as ParallaxError);
+    // The host is up and its element is inside start() (60 s of it).
+    for (let i = 0; i < 1000 && pipeline.hostPid('slow') === null; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 200));
+    ac.abort();
+    const e = await ran;
+    expect(e?.code).toBe('ABORTED');
+    expect(e?.message).toMatch(/pipeline0 was aborted while its data threads or element hosts were starting/);
+    expect(pipeline.state).toBe('suspended');
+    await pipeline.dispose();
+    for (let i = 0; i < 100 && (openFds() !== fds || zombieChildren().length > 0); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(zombieChildren()).toEqual([]);
+    expect(openFds()).toBe(fds);
+  }, 20_000);
+
   it('garbage in the ring is refused and reported; the supervisor reads nothing out of bounds', async () => {
     const e = await crash('garbage-ring');
     expect(e.code).toBe('IPC_VIOLATION');

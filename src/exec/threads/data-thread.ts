@@ -33,6 +33,8 @@ export class DataThread {
   private readonly controlPort: import('node:worker_threads').MessagePort;
   private stopping = false;
   private exited = false;
+  /** The thread said it prepared: it listens for stop from then on. */
+  private isPrepared = false;
   private prepared: Promise<void>;
   private stoppedResolve: (() => void) | null = null;
   /** The last stats the thread reported. */
@@ -61,7 +63,10 @@ export class DataThread {
       preparedReject = rej;
     });
     this.port.on('message', (m: FromThread) => {
-      if (m.type === 'prepared') preparedResolve();
+      if (m.type === 'prepared') {
+        this.isPrepared = true;
+        preparedResolve();
+      }
       else if (m.type === 'prepare-failed') preparedReject(Object.assign(new Error(m.message), { element: m.element }));
       else if (m.type === 'stats') this.lastStats = m.stats;
       else if (m.type === 'stopped') {
@@ -116,7 +121,9 @@ export class DataThread {
   private async doStop(): Promise<void> {
     this.stopping = true;
     this.markGone('was stopped');
-    if (!this.exited) {
+    // Before it prepared, a thread does not listen for stop (an element's start() may never end,
+    // and cannot be interrupted): it is terminated at once instead of after the timeout.
+    if (!this.exited && this.isPrepared) {
       const stopped = new Promise<void>((resolve) => (this.stoppedResolve = resolve));
       this.send({ type: 'stop' });
       let timer: ReturnType<typeof setTimeout> | undefined;

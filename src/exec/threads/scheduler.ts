@@ -1,5 +1,6 @@
 import { ParallaxError, fromWireRefusal } from '../../errors.js';
 import { restoreProperty } from '../restore-property.js';
+import { Cancellation } from '../cancellation.js';
 import { Caps } from '../../element/caps/index.js';
 import type { ElementContext } from '../../element/context.js';
 import type { Element, ElementClass } from '../../element/element.js';
@@ -73,6 +74,14 @@ export class ThreadScheduler {
     return this.plan.placement.get(el) === LOOP;
   }
 
+  /** Lets `cancelPrepare` end a prepare that waits on its threads. */
+  private readonly preparing = new Cancellation();
+
+  /** Ends a prepare that is waiting on the threads: it rejects with `reason` (the pipeline then stops them). */
+  cancelPrepare(reason: Error): void {
+    this.preparing.cancel(reason);
+  }
+
   /** Starts the threads and waits until each has loaded and started its elements. */
   async prepare(elements: readonly Element[]): Promise<void> {
     for (const el of elements) this.byName.set(el.name, el);
@@ -101,8 +110,9 @@ export class ThreadScheduler {
     });
     this.makeLoopBridges();
     try {
-      await Promise.all(this.threads.map((t) => t.whenPrepared()));
+      await this.preparing.race(Promise.all(this.threads.map((t) => t.whenPrepared())));
     } catch (e) {
+      if (this.preparing.isReason(e)) throw e;
       const who = (e as { element?: string }).element ?? 'a data thread';
       throw new ParallaxError('ELEMENT_ERROR', `${who} failed to start on a data thread: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
