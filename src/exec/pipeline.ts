@@ -1,6 +1,8 @@
 import { ParallaxError } from '../errors.js';
 import { restoreProperty } from './restore-property.js';
-import { Allocator, type AllocatorStats, type BufferAllocator } from '../memory/allocator.js';
+import { Allocator, type BufferAllocator } from '../memory/allocator.js';
+import { checkRestart, resolveOptions, sameIsolationPlan, withRunIsolation, type PipelineIsolation, type PipelineOptions, type ResolvedPipelineOptions, type RunOptions } from './pipeline-options.js';
+import { NO_LEVEL, type LinkStats, type PadStats, type PipelineStats } from './pipeline-stats.js';
 import { copyStats } from '../memory/copy-counter.js';
 import type { Clock } from '../element/clock.js';
 import type { ElementContext } from '../element/context.js';
@@ -14,12 +16,11 @@ import { checkTransition } from './states.js';
 import { StreamingTask, type TaskDriver } from './streaming-task.js';
 import { Arena } from '../memory/arena.js';
 import { SharedAllocator } from '../memory/shared-allocator.js';
-import { planPlacement, type Plan, type SchedulingMode } from './threads/placement.js';
+import { planPlacement, type Plan } from './threads/placement.js';
 import { ThreadScheduler } from './threads/scheduler.js';
 import { KernelHost } from '../wasm/kernel-host.js';
 import type { PropertyValue } from '../element/property.js';
-import { availableParallelism } from 'node:os';
-import { LocalCycles, PacedDriver, absoluteNow, parseDriver, type CycleSource, type DriverSpec } from './driver.js';
+import { LocalCycles, PacedDriver, absoluteNow, type CycleSource } from './driver.js';
 import { validateLinks } from './validate.js';
 import { PendingLinks } from '../graph/pending-links.js';
 import { queryLatency, type Latency } from '../graph/latency.js';
@@ -30,8 +31,6 @@ import { planIsolation, type IsolationOptions, type IsolationPlan } from '../iso
 import { ProcessScheduler } from '../isolation/scheduler.js';
 import { MemfdRegion } from '../isolation/memfd-region.js';
 import { requireNative } from '../isolation/native.js';
-import type { SandboxLimits } from '../isolation/helper-client.js';
-import type { RestartOptions } from '../isolation/restart.js';
 import type { Readable, Writable } from 'node:stream';
 import {
   appSinkReadable, appSinkWebStream, appSrcWritable, appSrcWritableStream, feedFromReadable, feedFromWebStream,
@@ -40,117 +39,11 @@ import {
 import { from as typedFrom, type Flow, type FromOptions } from '../typed/flow.js';
 import type { ValueInput } from '../typed/elements/value-source.js';
 
-/** How a pipeline is scheduled; see doc/design/005-data-threads.md. */
-export interface PipelineOptions {
-  /** `async` (default): everything on the event loop. `hybrid` and `realtime` use data threads. */
-  readonly scheduling?: SchedulingMode;
-  /** Data threads at most (default: the machine's parallelism). */
-  readonly dataThreads?: number;
-  /** Ring places of a link the scheduler cuts (a queue's link takes the queue's max-size-buffers). */
-  readonly bridgeCapacity?: number;
-  /** Re-checks of a link before a waiting side sleeps. */
-  readonly spin?: number;
-  /** Bytes of the shared arena that holds pools and rings (address space; committed on use). */
-  readonly arenaBytes?: number;
-  /** Slots of a pool made for a size class no element reserved. */
-  readonly slotsPerPool?: number;
-  /** Plugin modules the data threads load (parallax-launch --plugin passes its own). */
-  readonly plugins?: readonly string[];
-  /**
-   * What starts each cycle: a timer ({ type: 'timer', periodNs }, or text: "256/48000", "20ms"),
-   * `manual` (call `cycle()`), or null (default): sources run free under backpressure.
-   */
-  readonly driver?: DriverSpec | string | null;
-  /**
-   * Which elements run in sandboxed processes (doc/design/007-isolation.md): `mode` 'in-process'
-   * (default), 'isolated' (every element in its own process) or 'grouped' (`isolate` patterns,
-   * explicit `groups`). `sandbox: false` runs hosts as plain child processes, for debugging.
-   */
-  readonly isolation?: PipelineIsolation;
-}
-
-export interface PipelineIsolation extends IsolationOptions {
-  /** false: element hosts run as plain child processes (debugging). Default true. */
-  readonly sandbox?: boolean;
-  /** Resource limits of each sandboxed host (default: 4 GiB of address space, 256 files, no CPU limit). */
-  readonly limits?: Partial<SandboxLimits>;
-  /**
-   * Restart a host that crashes instead of stopping the pipeline, at most `max` times within
-   * `windowMs` (a crash loop then stops it). Each restarted host's links must end in this process.
-   */
-  readonly restart?: RestartOptions;
-}
-
-export interface RunOptions extends IsolationOptions {
-  /** Aborting stops the pipeline; `run()` then rejects with code ABORTED. */
-  readonly signal?: AbortSignal;
-}
-
-export interface PipelineStats {
-  readonly state: PipelineState;
-  /**
-   * Payload bytes this pipeline's elements copied since it was made, on the event loop and on its
-   * data threads (as the threads last reported: at most 250 ms old while running, exact once
-   * run() resolved). Copies on the event loop are a process-wide count: two pipelines running
-   * at once on one event loop see each other's.
-   */
-  readonly bytesCopied: number;
-  readonly pools: AllocatorStats;
-  readonly elements: Readonly<Record<string, { readonly buffersOut: number; readonly bytesOut: number }>>;
-  /** Per src pad ("identity0:src"): buffers and bytes pushed. */
-  readonly pads: Readonly<Record<string, PadStats>>;
-  /** Per link ("queue0:src->fakesink0:sink"): what waits on it, what it dropped, how often it woke a side. */
-  readonly links: Readonly<Record<string, LinkStats>>;
-  /** Cycle deadline misses of the pipeline's driver (0 when it has none). */
-  readonly xruns: number;
-}
-
-export interface PadStats {
-  readonly buffers: number;
-  readonly bytes: number;
-}
-
-export interface LinkStats {
-  /** Items waiting on the link now: 0 for a direct call, a queue's level, a ring's fill. */
-  readonly depth: number;
-  /** Buffers dropped by a leaky policy since the pipeline started. */
-  readonly drops: number;
-  /** Times a sleeping side was woken (ring bridges; 0 on the event loop). */
-  readonly wakeups: number;
-}
-
-function resolveOptions(o: PipelineOptions): Pipeline['options'] {
-  const mode = o.scheduling ?? 'async';
-  if (mode !== 'async' && mode !== 'hybrid' && mode !== 'realtime') throw new ParallaxError('BAD_PROPERTY_VALUE', `scheduling must be async, hybrid or realtime, got ${String(mode)}`);
-  const int = (name: string, v: number | undefined, dflt: number, min: number): number => {
-    if (v === undefined) return dflt;
-    if (!Number.isInteger(v) || v < min) throw new ParallaxError('BAD_PROPERTY_VALUE', `${name} must be an integer >= ${min}, got ${String(v)}`);
-    return v;
-  };
-  return {
-    scheduling: mode,
-    dataThreads: int('dataThreads', o.dataThreads, Math.max(1, availableParallelism()), 1),
-    bridgeCapacity: int('bridgeCapacity', o.bridgeCapacity, 256, 2),
-    spin: int('spin', o.spin, 64, 0),
-    arenaBytes: int('arenaBytes', o.arenaBytes, 256 * 1024 * 1024, 1024 * 1024),
-    slotsPerPool: int('slotsPerPool', o.slotsPerPool, 512, 1),
-    plugins: o.plugins ?? [],
-    driver: typeof o.driver === 'string' ? parseDriver(o.driver) : o.driver ?? null,
-    isolation: o.isolation ?? {},
-  };
-}
-
-function checkRestart(r: RestartOptions | undefined): RestartOptions | null {
-  if (r === undefined) return null;
-  if (!Number.isInteger(r.max) || r.max < 1) throw new ParallaxError('BAD_PROPERTY_VALUE', `isolation.restart.max must be an integer >= 1, got ${String(r.max)}`);
-  if (!(r.windowMs > 0)) throw new ParallaxError('BAD_PROPERTY_VALUE', `isolation.restart.windowMs must be a positive number of milliseconds, got ${String(r.windowMs)}`);
-  return r;
-}
+export type { PipelineIsolation, PipelineOptions, RunOptions } from './pipeline-options.js';
+export type { LinkStats, PadStats, PipelineStats } from './pipeline-stats.js';
 
 /** Cycle 0 starts this long after activation, so every thread is listening when it does. */
 const CYCLE_LEAD_NS = 2e6;
-
-const NO_LEVEL: LinkStats = Object.freeze({ depth: 0, drops: 0, wakeups: 0 });
 
 function isTaskDriver(el: Element): el is Element & TaskDriver {
   return typeof (el as Partial<TaskDriver>).produce === 'function';
@@ -179,7 +72,7 @@ export class Pipeline {
   allocator: BufferAllocator = new Allocator();
   private scheduler: ThreadScheduler | ProcessScheduler | null = null;
   private arena: Arena | null = null;
-  readonly options: Required<Omit<PipelineOptions, 'driver'>> & { readonly driver: DriverSpec | null };
+  readonly options: ResolvedPipelineOptions;
   readonly elements: Element[] = [];
   clock: Clock = new MonotonicClock();
   private currentState: PipelineState = 'suspended';
@@ -696,19 +589,11 @@ export class Pipeline {
 
   /** Takes run()'s isolation options; they apply at the next prepare, and a prepared pipeline keeps its own. */
   private useIsolation(o: IsolationOptions): void {
-    if (o.mode === undefined && o.isolate === undefined && o.groups === undefined) return;
-    const wanted: PipelineIsolation = {
-      ...(this.options.isolation.sandbox === undefined ? {} : { sandbox: this.options.isolation.sandbox }),
-      ...(this.options.isolation.limits === undefined ? {} : { limits: this.options.isolation.limits }),
-      ...(this.options.isolation.restart === undefined ? {} : { restart: this.options.isolation.restart }),
-      ...(o.mode === undefined ? {} : { mode: o.mode }),
-      ...(o.isolate === undefined ? {} : { isolate: o.isolate }),
-      ...(o.groups === undefined ? {} : { groups: o.groups }),
-    };
+    const wanted = withRunIsolation(this.options.isolation, o);
+    if (wanted === null) return;
     if (this.currentState !== 'suspended' || this.preparing) {
       const now = this.options.isolation;
-      const plan = (o: IsolationOptions): string => JSON.stringify([o.mode ?? (o.isolate !== undefined || o.groups !== undefined ? 'grouped' : 'in-process'), o.isolate ?? [], o.groups ?? []]);
-      if (plan(now) !== plan(wanted)) {
+      if (!sameIsolationPlan(now, wanted)) {
         throw new ParallaxError('BAD_STATE_TRANSITION', `${this.name} is already prepared with isolation mode "${now.mode ?? 'in-process'}"; suspend() it before running it with other isolation options`);
       }
       return;
