@@ -1,20 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Pipeline, leakedBuffers, stage } from '../../src/index.js';
-
-/** 0, 1, 2, ... n-1, counting how many were taken from it. */
-function counter(n = Infinity): Iterable<number> & { pulled: number } {
-  const c = {
-    pulled: 0,
-    *[Symbol.iterator](): Iterator<number> {
-      for (let i = 0; i < n; i++) {
-        c.pulled++;
-        yield i;
-      }
-    },
-  };
-  return c;
-}
+import { counter } from './counter.js';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 

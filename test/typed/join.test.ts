@@ -2,20 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Pipeline } from '../../src/index.js';
 import { MAX_HELD, type ValueJoin } from '../../src/typed/elements/value-join.js';
 import type { TypedPipeline } from '../../src/typed/flow.js';
-
-/** 0, 1, 2, ... n-1, counting how many were taken from it. */
-function counter(n = Infinity): Iterable<number> & { pulled: number } {
-  const c = {
-    pulled: 0,
-    *[Symbol.iterator](): Iterator<number> {
-      for (let i = 0; i < n; i++) {
-        c.pulled++;
-        yield i;
-      }
-    },
-  };
-  return c;
-}
+import { counter } from './counter.js';
 
 /** An async source that never sends a value (a live input that stays quiet). */
 async function* quiet(): AsyncGenerator<number> {
