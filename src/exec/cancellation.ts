@@ -19,7 +19,11 @@ export class Cancellation {
   }
 
   race<T>(p: Promise<T>): Promise<T> {
-    if (this.reason !== null) return Promise.reject(this.reason);
+    if (this.reason !== null) {
+      // Nobody waits for `p` any more, but it may still reject: that is not an unhandled error.
+      p.catch(() => {});
+      return Promise.reject(this.reason);
+    }
     return new Promise<T>((resolve, reject) => {
       this.wakers.add(reject);
       p.then(
@@ -42,6 +46,11 @@ export class Cancellation {
   /** How many races could still be woken: what a settled wait must not leave behind. */
   get waiting(): number {
     return this.wakers.size;
+  }
+
+  /** Throws the reason once cancelled: a step not worth starting any more. */
+  throwIfCancelled(): void {
+    if (this.reason !== null) throw this.reason;
   }
 
   /** Whether `e` is this cancellation's reason (to be passed on as it is rather than wrapped). */

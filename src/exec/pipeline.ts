@@ -189,10 +189,17 @@ export class Pipeline {
    * opening files waits for it and then closes them, instead of racing it.
    */
   private serialized(fn: () => Promise<void>): Promise<void> {
-    const next = this.transitions.then(fn, fn);
-    this.transitions = next.catch(() => {});
     this.pendingTransitions++;
-    void this.transitions.then(() => this.pendingTransitions--);
+    // Counted down before the caller's await resumes: `await p.suspend()` then sees it settled.
+    const step = async (): Promise<void> => {
+      try {
+        await fn();
+      } finally {
+        this.pendingTransitions--;
+      }
+    };
+    const next = this.transitions.then(step, step);
+    this.transitions = next.catch(() => {});
     return next;
   }
 
@@ -395,7 +402,7 @@ export class Pipeline {
    */
   async setProperty(element: string, property: string, value: unknown): Promise<void> {
     const el = this.requireElement(element);
-    if (this.currentState === 'suspended' && this.pendingTransitions > 0) {
+    if (this.currentState === 'suspended' && this.preparing) {
       // A prepare under way may have given the threads or hosts it builds the element's
       // properties already: set it here, and once they are up, again where it runs. Whether a
       // property that cannot change while running reaches the run would be a race: refused.
@@ -538,8 +545,9 @@ export class Pipeline {
     const { signal } = options;
     this.useIsolation(options);
     if (signal?.aborted) throw new ParallaxError('ABORTED', `${this.name} was aborted before it ran`);
-    this.startAborted = null;
     let errorPosted = false;
+    let activated = false;
+    let stopWatching = (): void => {};
     const outcome = new Promise<Error | null>((resolve) => {
       const offEos = this.bus.on('eos', (m) => m.source === this.name && finish(null));
       const offErr = this.bus.on('error', (m) => {
@@ -547,16 +555,14 @@ export class Pipeline {
         finish(m.error);
       });
       const onAbort = (): void => {
-        const aborted = new ParallaxError('ABORTED', `${this.name} was aborted`, { cause: signal?.reason });
-        finish(aborted);
+        finish(new ParallaxError('ABORTED', `${this.name} was aborted`, { cause: signal?.reason }));
         // Still starting: a prepare that waits on threads or hosts gives up now (they are stopped).
         if (!activated) {
-          this.startAborted = new ParallaxError('ABORTED', `${this.name} was aborted while its data threads or element hosts were starting`, { cause: signal?.reason });
+          this.startAborted = new ParallaxError('ABORTED', `${this.name} was aborted while it was starting`, { cause: signal?.reason });
           this.scheduler?.cancelPrepare(this.startAborted);
         }
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      let activated = false;
       const offState = this.bus.on('state-changed', (m) => {
         if (m.source !== this.name) return;
         if (m.to === 'running') activated = true;
@@ -569,18 +575,24 @@ export class Pipeline {
         signal?.removeEventListener('abort', onAbort);
         resolve(e);
       }
+      stopWatching = () => finish(null);
     });
     try {
       await this.activate();
     } catch (e) {
+      stopWatching();
+      // Refused outright (in error, or disposed): nothing changed, so nothing to undo or report.
+      if ((e as { code?: unknown }).code === 'BAD_STATE_TRANSITION') throw e;
       // On the bus too, as GStreamer posts a failed state change: what follows the pipeline (a
       // stream made with toReadable) then fails with the reason instead of waiting for a start.
-      // Not when it is said already (a thread or host that died posts its own), nor for a run()
-      // asked of a pipeline that cannot run now, which changed nothing.
-      const code = (e as { code?: unknown }).code;
-      if (!errorPosted && code !== 'BAD_STATE_TRANSITION' && code !== 'ABORTED') this.bus.post({ type: 'error', source: this.name, error: e instanceof Error ? e : new Error(String(e)) });
+      // Not when it is said already (a thread or host that died posts its own), nor for this
+      // run's own abort.
+      if (!errorPosted && e !== this.startAborted) this.bus.post({ type: 'error', source: this.name, error: e instanceof Error ? e : new Error(String(e)) });
       await this.suspend().catch(() => {});
       throw e;
+    } finally {
+      // The abort belongs to this run's start: a later prepare must not see it.
+      this.startAborted = null;
     }
     const err = await outcome;
     await this.suspend();

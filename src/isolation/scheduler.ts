@@ -122,10 +122,13 @@ export class ProcessScheduler {
         }
       }
     }
+    this.preparing.throwIfCancelled();
     this.helper = await IsolationHelper.start();
     for (const cut of this.plan.cuts) this.links.push({ cut, link: await this.newLink() });
     this.sandbox = this.options.sandbox ? this.sandboxFor(elements) : null;
     for (const [index, group] of this.plan.processes.entries()) {
+      // Aborted meanwhile: the hosts started so far are stopped by the pipeline, no more are made.
+      this.preparing.throwIfCancelled();
       const proc = this.newHost(index, group);
       this.hosts.push(proc);
       await proc.start(this.initFor(index, group).fds, { sandbox: this.sandbox });

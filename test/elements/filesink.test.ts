@@ -241,4 +241,21 @@ describe('filesink', () => {
     expect(await exited).toBe(0);
     expect(got).toBe(0);
   });
+
+  it.skipIf(process.platform === 'win32')('a reader of a named pipe gets its end when the run stops before the first write', async () => {
+    const { spawn, spawnSync } = await import('node:child_process');
+    const { launch } = await import('../../src/index.js');
+    const fifo = join(dir, 'never-written.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('cat', [fifo]);
+    const exited = new Promise<number | null>((r) => reader.on('close', (code) => r(code)));
+    // appsrc never pushes: the run is aborted with nothing written.
+    const p = launch(`appsrc ! filesink location=${fifo}`);
+    const ac = new AbortController();
+    const run = p.run({ signal: ac.signal });
+    for (let i = 0; i < 500 && p.state !== 'running'; i++) await new Promise((r) => setTimeout(r, 10));
+    ac.abort();
+    await expect(run).rejects.toThrow(/aborted/);
+    expect(await exited).toBe(0);
+  });
 });

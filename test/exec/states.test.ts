@@ -68,8 +68,13 @@ describe('pipeline states', () => {
     await errored;
     let posted = 0;
     q.bus.on('error', () => posted++);
-    await expect(q.run()).rejects.toMatchObject({ code: 'BAD_STATE_TRANSITION' });
+    const { EventEmitter } = await import('node:events');
+    const ac = new AbortController();
+    await expect(q.run({ signal: ac.signal })).rejects.toMatchObject({ code: 'BAD_STATE_TRANSITION' });
     expect(posted).toBe(0);
+    // Refused: nothing changed (still in error, for the caller to suspend), nothing left listening.
+    expect(q.state).toBe('error');
+    expect(EventEmitter.getEventListeners(ac.signal, 'abort')).toHaveLength(0);
     await q.suspend();
   });
 

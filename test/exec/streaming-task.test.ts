@@ -79,4 +79,42 @@ describe('StreamingTask', () => {
     task.stop();
     expect(await ran).toBe(FlowResult.FLUSHING);
   });
+
+  it('stopped before it runs, it ends at once with FLUSHING; a second stop changes nothing', async () => {
+    let produced = 0;
+    let finished: FlowResult | null = null;
+    const task = new StreamingTask({
+      name: 'never-run',
+      produce: () => {
+        produced++;
+        return FlowResult.EOS;
+      },
+      deliver: () => FlowResult.OK,
+      finish: (r) => void (finished = r),
+    });
+    task.stop();
+    task.stop();
+    expect(await task.run()).toBe(FlowResult.FLUSHING);
+    expect(produced).toBe(0);
+    expect(finished).toBe(FlowResult.FLUSHING);
+  });
+
+  it('a blocker that rejects after the stop is not an unhandled rejection', async () => {
+    let fail!: (e: Error) => void;
+    const driver: TaskDriver = {
+      name: 'blocked-then-stopped',
+      produce: () => ({ release() {} }) as unknown as Buffer,
+      deliver() {
+        // Blocked and stopped in the same burst: the blocker is never awaited.
+        StreamingTask.current?.block(new Promise<never>((_, reject) => (fail = reject)));
+        task.stop();
+        return FlowResult.OK;
+      },
+      finish() {},
+    };
+    const task = new StreamingTask(driver);
+    expect(await task.run()).toBe(FlowResult.FLUSHING);
+    fail(new Error('the write failed after the stop'));
+    await new Promise((r) => setTimeout(r, 10));
+  });
 });

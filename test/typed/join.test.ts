@@ -80,4 +80,27 @@ describe('a join holds a bounded number of values', () => {
     for (let a = 0; a < 60_000; a++) for (const b of [0, 20_000, 40_000]) if (Math.abs(a - b) <= 30_000) expected++;
     expect(out.length).toBe(expected);
   });
+
+  it('refuses a maxHeld that is not a whole number >= 1, naming the join', async () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      await expect(Pipeline.from([1]).join(Pipeline.from([1]), { within: 0, maxHeld: bad }).to(() => {}).run()).rejects.toThrow(/join0: join maxHeld must be a whole number of values >= 1 \(or Infinity\), got/);
+    }
+  });
+
+  it('a side ahead waits at a maxHeld of its own', async () => {
+    const src = counter();
+    const ac = new AbortController();
+    const t = Pipeline.from(src).join(Pipeline.from(quiet()), { within: 0, maxHeld: 3000, ...byValue }).to(() => {});
+    const run = t.run({ signal: ac.signal });
+    let pulled = -1;
+    while (src.pulled !== pulled) {
+      pulled = src.pulled;
+      await sleep(20);
+    }
+    const [a] = joinOf(t).held;
+    ac.abort();
+    await expect(run).rejects.toThrow(/aborted/);
+    expect(a).toBeGreaterThan(3000);
+    expect(a).toBeLessThanOrEqual(3000 + 1024);
+  });
 });

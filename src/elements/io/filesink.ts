@@ -7,7 +7,7 @@ import { SINK_PROPERTIES, Sink } from '../../element/base/sink.js';
 import { FlowResult } from '../../element/flow.js';
 import type { ElementMetadata } from '../../element/metadata.js';
 import type { Pad } from '../../element/pad.js';
-import { closePipe, openPipeForWriting, writeToPipe } from './pipe-writer.js';
+import { closePipe, openPipeForWriting, touchPipe, writeToPipe } from './pipe-writer.js';
 
 /** Buffers, or bytes, that may wait to be written before upstream waits too. */
 const MAX_PENDING_BUFFERS = 32;
@@ -21,7 +21,8 @@ type Pending = Buffer | { readonly seekTo: number };
  *
  * Sink/File. Writes every buffer to a file, exactly and in order, after GStreamer's filesink.
  * The file is created (or truncated; with `append=true`, appended to) in `start()`, which throws
- * an error naming the element and the path when `location` is not set or cannot be opened.
+ * an error naming the element and the path when `location` is not set or cannot be opened (a
+ * named pipe is opened later: see below; an error opening it is posted from the first write).
  *
  * Writes are asynchronous straight from the buffers' slots (no copy), behind the stream: a buffer
  * is queued (a handle on its slot) and rendering returns at once; one write at a time takes every
@@ -64,7 +65,10 @@ export class FileSink extends Sink {
   /** The named pipe to write instead of a file, and its handle once a reader opened it. */
   private pipePath: string | null = null;
   private pipe: Socket | null = null;
-  /** stop() was called: writes in flight are abandoned, renders return FLUSHING. */
+  /**
+   * The pipeline is stopping (unblock() or stop(); start() clears it): writes in flight are
+   * abandoned, a wait for a pipe's reader ends, renders return FLUSHING.
+   */
   private stopping = false;
   /** Where the next write goes. */
   private position = 0;
@@ -162,6 +166,8 @@ export class FileSink extends Sink {
     // A write waiting on a reader that stopped reading ends here (with an error that is ignored).
     this.pipe?.destroy();
     while (this.writing !== null) await this.writing;
+    // Never opened (stopped before the first write): a reader waiting in open() still gets its end.
+    if (this.pipe === null && this.pipePath !== null) await touchPipe(this.pipePath);
     await this.close();
   }
 

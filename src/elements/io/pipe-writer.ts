@@ -1,4 +1,4 @@
-import { constants, open } from 'node:fs';
+import { close, constants, open } from 'node:fs';
 import { Socket } from 'node:net';
 
 /** How often to look for a reader of a named pipe that has none yet, in ms. */
@@ -55,5 +55,19 @@ export function closePipe(pipe: Socket): Promise<void> {
   return new Promise((resolve) => {
     pipe.once('close', () => resolve());
     pipe.end();
+  });
+}
+
+/**
+ * Opens and closes `path` at once, if it has a reader: a reader blocked in open() gets its
+ * end-of-file even though nothing was written (a run that failed or stopped first). Without a
+ * reader (ENXIO) or on any error, nothing happens.
+ */
+export function touchPipe(path: string): Promise<void> {
+  return new Promise((resolve) => {
+    open(path, constants.O_WRONLY | constants.O_NONBLOCK, (err, fd) => {
+      if (err !== null) resolve();
+      else close(fd, () => resolve());
+    });
   });
 }

@@ -62,6 +62,7 @@ export class DataThread {
       preparedResolve = res;
       preparedReject = rej;
     });
+    this.prepared.catch(() => {}); // a thread stopped before anyone waited for it to prepare
     this.port.on('message', (m: FromThread) => {
       if (m.type === 'prepared') {
         this.isPrepared = true;
@@ -122,7 +123,9 @@ export class DataThread {
     this.stopping = true;
     this.markGone('was stopped');
     // Before it prepared, a thread does not listen for stop (an element's start() may never end,
-    // and cannot be interrupted): it is terminated at once instead of after the timeout.
+    // and cannot be interrupted): it is terminated at once instead of after the timeout. A
+    // 'prepared' still in the port when the stop comes loses that race: its elements are not
+    // stopped, as after a failed prepare; what they hold goes with the worker.
     if (!this.exited && this.isPrepared) {
       const stopped = new Promise<void>((resolve) => (this.stoppedResolve = resolve));
       this.send({ type: 'stop' });

@@ -84,6 +84,7 @@ export class ThreadScheduler {
 
   /** Starts the threads and waits until each has loaded and started its elements. */
   async prepare(elements: readonly Element[]): Promise<void> {
+    this.preparing.throwIfCancelled();
     for (const el of elements) this.byName.set(el.name, el);
     for (const planned of this.plan.links) {
       const base = this.arena.carve(threadLinkBytes(planned.capacity));

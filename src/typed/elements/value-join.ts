@@ -73,7 +73,9 @@ export class ValueJoin<A, B> extends PairElement {
     if (!(options.within >= 0)) throw new RangeError(`${name}: join window must be a number of milliseconds >= 0, got ${String(options.within)}`);
     this.byArrival = options.timeOf === undefined && options.otherTimeOf === undefined;
     this.maxHeld = options.maxHeld ?? MAX_HELD;
-    if (!(this.maxHeld >= 1)) throw new RangeError(`${name}: join maxHeld must be a number of values >= 1, got ${String(options.maxHeld)}`);
+    if (!((Number.isInteger(this.maxHeld) && this.maxHeld >= 1) || this.maxHeld === Infinity)) {
+      throw new RangeError(`${name}: join maxHeld must be a whole number of values >= 1 (or Infinity), got ${String(options.maxHeld)}`);
+    }
   }
 
   /** How many values each side holds now (`a`, `b`). */
