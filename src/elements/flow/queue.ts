@@ -1,20 +1,16 @@
 import { Buffer } from '../../element/buffer.js';
-import { Element } from '../../element/element.js';
-import { Events, isSerialized, isSticky, type Event } from '../../element/event.js';
+import type { Event } from '../../element/event.js';
 import { FlowResult } from '../../element/flow.js';
 import type { ElementMetadata } from '../../element/metadata.js';
-import type { Pad } from '../../element/pad.js';
 import type { PropertyValue } from '../../element/property.js';
-import type { TaskDriver } from '../../exec/streaming-task.js';
 import { Ring } from './ring.js';
 import { QueueLevels } from './queue-levels.js';
+import { TaskQueue, type QueueItem } from './task-queue.js';
 
 const LEAKY_NO = 0;
 const LEAKY_UPSTREAM = 1;
 const LEAKY_DOWNSTREAM = 2;
 const LEAKY: Record<string, number> = { no: LEAKY_NO, upstream: LEAKY_UPSTREAM, downstream: LEAKY_DOWNSTREAM };
-
-type Item = Buffer | Event;
 
 /**
  * `fakesrc num-buffers=100 ! queue max-size-buffers=10 ! fakesink`
@@ -42,9 +38,10 @@ type Item = Buffer | Event;
  * With `silent=false`, `overrun` and `underrun` element messages are posted.
  *
  * Event-loop only. `chain` and `produce` allocate nothing per buffer but the promise a waiting side
- * needs (an empty queue's consumer, a full queue's producer).
+ * needs (an empty queue's consumer, a full queue's producer). The hand-off between the two tasks,
+ * flushing and EOS are TaskQueue's; the levels, leaking and the held-aside items are the queue's.
  */
-export class Queue extends Element implements TaskDriver {
+export class Queue extends TaskQueue {
   static readonly metadata: ElementMetadata = {
     factory: 'queue',
     classification: 'Generic',
@@ -80,12 +77,9 @@ export class Queue extends Element implements TaskDriver {
     rtSafe: false,
   };
 
-  private ring = new Ring<Item>(256);
+  protected override ring = new Ring<QueueItem>(256);
   /** Items that arrived while the queue was full (leaky=no): not counted in the levels. */
-  private readonly pending = new Ring<Item>(16);
-  private spaceFreed: Promise<void> | null = null;
-  private wakeProducer: (() => void) | null = null;
-  private wakeConsumer: ((item: Item | FlowResult) => void) | null = null;
+  private readonly pending = new Ring<QueueItem>(16);
 
   private readonly levels = new QueueLevels();
   private leaky = LEAKY_NO;
@@ -93,19 +87,6 @@ export class Queue extends Element implements TaskDriver {
   private flushOnEos = false;
 
   private droppedCount = 0;
-
-  /** What downstream last said; anything but OK is returned to upstream from then on. */
-  private srcResult: FlowResult = FlowResult.OK;
-  private flushing = false;
-  private eosQueued = false;
-  private eosPushed = false;
-  /** An item was handed to the consumer task and is not delivered yet. */
-  private inFlight = false;
-  private srcPadCache: Pad | null = null;
-
-  get srcPad(): Pad {
-    return (this.srcPadCache ??= this.pad('src')!);
-  }
 
   override queueLevel(): { depth: number; drops: number; wakeups: number } {
     return { depth: this.levels.buffers, drops: this.droppedCount, wakeups: 0 };
@@ -126,27 +107,9 @@ export class Queue extends Element implements TaskDriver {
     this.leaky = LEAKY[this.str('leaky')] ?? LEAKY_NO;
     this.silent = this.bool('silent');
     this.flushOnEos = this.bool('flush-on-eos');
-    this.releaseAll();
-    if (this.ring.length === 0 && this.levels.maxBuffers > 0) this.ring = new Ring<Item>(Math.min(this.levels.maxBuffers + 16, 4096));
+    super.start();
+    if (this.ring.length === 0 && this.levels.maxBuffers > 0) this.ring = new Ring<QueueItem>(Math.min(this.levels.maxBuffers + 16, 4096));
     this.droppedCount = 0;
-    this.srcResult = FlowResult.OK;
-    this.flushing = false;
-    this.eosQueued = false;
-    this.eosPushed = false;
-    this.inFlight = false;
-  }
-
-  override stop(): void {
-    this.releaseAll();
-  }
-
-  /** The pipeline is stopping: the consumer's wait ends with FLUSHING, upstream is released. */
-  override unblock(): void {
-    this.srcResult = FlowResult.FLUSHING;
-    this.releaseAll();
-    const c = this.wakeConsumer;
-    this.wakeConsumer = null;
-    c?.(FlowResult.FLUSHING);
   }
 
   protected override propertyChanged(name: string, value: PropertyValue): void {
@@ -178,22 +141,14 @@ export class Queue extends Element implements TaskDriver {
     }
   }
 
-  // ---- input side: upstream's streaming task ------------------------------------------------
-
   /** A queue adds no latency of its own but can buffer up to max-size-time. */
   override latency(): { readonly min: number; readonly max: number } {
     return { min: 0, max: this.num('max-size-time') };
   }
 
-  override chain(_pad: Pad, buf: Buffer): FlowResult {
-    if (this.flushing) {
-      buf.release();
-      return FlowResult.FLUSHING;
-    }
-    if (this.srcResult !== FlowResult.OK || this.eosQueued) {
-      buf.release();
-      return this.srcResult !== FlowResult.OK ? this.srcResult : FlowResult.EOS;
-    }
+  // ---- input side: upstream's streaming task ------------------------------------------------
+
+  protected accept(buf: Buffer): FlowResult {
     if (this.pending.length > 0) {
       this.pending.push(buf);
       this.blockUpstream();
@@ -219,102 +174,52 @@ export class Queue extends Element implements TaskDriver {
     return FlowResult.OK;
   }
 
-  override sinkEvent(pad: Pad, ev: Event): boolean {
-    switch (ev.type) {
-      case 'flush-start':
-        this.flushing = true;
-        this.releaseAll();
-        return this.forwardDownstream(ev);
-      case 'flush-stop':
-        this.flushing = false;
-        this.releaseAll();
-        this.srcResult = FlowResult.OK;
-        this.eosQueued = false;
-        this.eosPushed = false;
-        return this.forwardDownstream(ev);
-      case 'caps':
-        pad.caps = ev.caps;
-        break;
-      default:
-        break;
-    }
-    if (!isSerialized(ev)) return this.forwardDownstream(ev);
-    if (this.flushing) return false;
-    if (this.srcResult !== FlowResult.OK || this.eosQueued) return ev.type === 'eos' && (this.eosQueued || this.srcResult === FlowResult.EOS);
-    if (ev.type !== 'eos' && isSticky(ev) && this.ring.length === 0 && this.pending.length === 0 && !this.inFlight) {
-      return this.forwardDownstream(ev);
-    }
-    if (ev.type === 'eos') {
-      this.eosQueued = true;
-      if (this.flushOnEos) this.dropQueuedBuffers();
-    }
+  /** Held items go first, so an event must wait behind them. */
+  protected override idle(): boolean {
+    return this.pending.length === 0 && super.idle();
+  }
+
+  protected override queueEvent(ev: Event): void {
+    if (ev.type === 'eos' && this.flushOnEos) this.dropQueuedBuffers();
     if (this.pending.length > 0) {
       this.pending.push(ev);
       this.blockUpstream();
     } else {
-      this.ring.push(ev);
-      this.feedConsumer();
+      super.queueEvent(ev);
     }
-    return true;
   }
 
   // ---- output side: the queue's own streaming task ------------------------------------------
 
-  produce(): Item | FlowResult | Promise<Item | FlowResult> {
-    if (this.srcResult !== FlowResult.OK) return this.srcResult;
-    if (this.canDequeue()) return this.dequeue();
-    if (!this.silent && this.ring.length === 0) this.post('underrun');
-    return new Promise<Item | FlowResult>((resolve) => (this.wakeConsumer = resolve));
-  }
-
-  deliver(item: Item): FlowResult {
-    this.inFlight = false;
-    if (item instanceof Buffer) {
-      const r = this.srcPad.push(item);
-      if (r !== FlowResult.OK && this.srcResult === FlowResult.OK) this.srcResult = r;
-      return r;
-    }
-    if (item.type === 'caps') this.srcPad.caps = item.caps;
-    if (item.type === 'eos') {
-      this.eosPushed = true;
-      this.srcPad.pushEvent(item);
-      return FlowResult.EOS;
-    }
-    this.srcPad.pushEvent(item);
-    return FlowResult.OK;
-  }
-
-  finish(result: FlowResult): void {
-    if (this.srcResult === FlowResult.OK) this.srcResult = result;
-    if (result === FlowResult.EOS && !this.eosPushed) {
-      this.eosPushed = true;
-      this.srcPad.pushEvent(Events.eos());
-    }
-    this.releaseAll();
-  }
-
-  // ---- queueing -----------------------------------------------------------------------------
-
-  private canDequeue(): boolean {
+  /** Below the min-threshold a buffer waits, unless nothing more can come to fill it. */
+  protected override ready(): boolean {
     const head = this.ring.peek();
     if (head === undefined) return false;
     if (!(head instanceof Buffer) || this.eosQueued || this.pending.length > 0) return true;
     return !this.levels.belowMinThreshold();
   }
 
-  private enqueueBuffer(buf: Buffer): void {
-    this.levels.add(buf);
-    this.ring.push(buf);
-  }
-
-  private dequeue(): Item {
-    const item = this.ring.shift()!;
-    this.inFlight = true;
+  protected taken(item: QueueItem): QueueItem {
     if (item instanceof Buffer) {
       this.levels.remove(item);
       if (this.pending.length > 0) this.admitPending();
     }
     return item;
+  }
+
+  protected override consumerWaits(): void {
+    if (!this.silent && this.ring.length === 0) this.post('underrun');
+  }
+
+  protected override sendingEvent(ev: Event): void {
+    if (ev.type === 'caps') this.srcPad.caps = ev.caps;
+  }
+
+  // ---- queueing -----------------------------------------------------------------------------
+
+  private enqueueBuffer(buf: Buffer): void {
+    this.levels.add(buf);
+    this.ring.push(buf);
   }
 
   /** leaky=downstream: drops the oldest queued buffer (events keep their place). */
@@ -346,28 +251,8 @@ export class Queue extends Element implements TaskDriver {
     if (this.pending.length === 0) this.releaseProducer();
   }
 
-  private blockUpstream(): void {
-    if (this.spaceFreed === null) this.spaceFreed = new Promise<void>((resolve) => (this.wakeProducer = resolve));
-    this.context.blockUpstream(this.spaceFreed);
-  }
-
-  private releaseProducer(): void {
-    const w = this.wakeProducer;
-    this.wakeProducer = null;
-    this.spaceFreed = null;
-    w?.();
-  }
-
-  /** Hands the next item to a waiting consumer task. */
-  private feedConsumer(): void {
-    if (this.wakeConsumer === null || !this.canDequeue()) return;
-    const w = this.wakeConsumer;
-    this.wakeConsumer = null;
-    w(this.dequeue());
-  }
-
   private dropQueuedBuffers(): void {
-    const keep = new Ring<Item>(16);
+    const keep = new Ring<QueueItem>(16);
     this.ring.drain((it) => (it instanceof Buffer ? it.release() : keep.push(it)));
     // Buffers held back while the queue was full go too; their events keep their order.
     this.pending.drain((it) => (it instanceof Buffer ? it.release() : keep.push(it)));
@@ -376,12 +261,11 @@ export class Queue extends Element implements TaskDriver {
     this.releaseProducer();
   }
 
-  /** Releases every queued and held buffer and wakes upstream. */
-  private releaseAll(): void {
-    this.ring.drain(releaseItem);
-    this.pending.drain(releaseItem);
+  /** Held buffers go too, and the levels with them. */
+  protected override releaseAll(): void {
+    super.releaseAll();
+    this.pending.drain((it) => (it instanceof Buffer ? it.release() : undefined));
     this.levels.reset();
-    this.releaseProducer();
   }
 
   private post(name: 'overrun' | 'underrun'): void {
@@ -390,10 +274,6 @@ export class Queue extends Element implements TaskDriver {
       data: { 'current-level-buffers': this.levels.buffers, 'current-level-bytes': this.levels.bytes, 'current-level-time': this.levels.time },
     });
   }
-}
-
-function releaseItem(item: Item): void {
-  if (item instanceof Buffer) item.release();
 }
 
 export default Queue;
