@@ -1,8 +1,8 @@
 /**
  * A wait that can be given up: `race(p)` is `p`, or rejects with the reason once `cancel()` was
- * called. Each race registers a one-shot waker, removed when `p` settles: racing against one
- * long-lived promise instead would leave a reaction on it per wait, which a streaming task that
- * waits per buffer would grow without bound. Used by streaming tasks (stop) and by schedulers
+ * called (`or(p, value)` resolves with `value` instead). Each wait registers a one-shot waker,
+ * removed when `p` settles: racing against one long-lived promise instead would leave a reaction
+ * on it per wait, which a streaming task that waits per buffer would grow without bound. Used by streaming tasks (stop) and by schedulers
  * whose prepare waits on threads or hosts (`run({ signal })` aborted while they start).
  *
  * Event loop only.
@@ -18,21 +18,41 @@ export class Cancellation {
     this.wakers.clear();
   }
 
+  /** `p`, or a rejection with the reason once cancelled. */
   race<T>(p: Promise<T>): Promise<T> {
-    if (this.reason !== null) {
+    return this.waitFor(p, (reason): never => {
+      throw reason;
+    });
+  }
+
+  /** `p`, or `value` once cancelled: for a loop that checks for it rather than catching. */
+  or<T, U>(p: Promise<T>, value: U): Promise<T | U> {
+    return this.waitFor(p, () => value);
+  }
+
+  private waitFor<T, U>(p: Promise<T>, onCancel: (reason: Error) => U): Promise<T | U> {
+    const reason = this.reason;
+    if (reason !== null) {
       // Nobody waits for `p` any more, but it may still reject: that is not an unhandled error.
       p.catch(() => {});
-      return Promise.reject(this.reason);
+      return new Promise<U>((resolve) => resolve(onCancel(reason)));
     }
-    return new Promise<T>((resolve, reject) => {
-      this.wakers.add(reject);
+    return new Promise<T | U>((resolve, reject) => {
+      const wake = (why: Error): void => {
+        try {
+          resolve(onCancel(why));
+        } catch (e) {
+          reject(e);
+        }
+      };
+      this.wakers.add(wake);
       p.then(
         (v) => {
-          this.wakers.delete(reject);
+          this.wakers.delete(wake);
           resolve(v);
         },
         (e: unknown) => {
-          this.wakers.delete(reject);
+          this.wakers.delete(wake);
           reject(e);
         },
       );

@@ -19,7 +19,7 @@ export interface TaskDriver {
 let current: StreamingTask | null = null;
 
 const STOPPED = Symbol('stopped');
-/** The reason a stop cancels a wait with; turned back into STOPPED by `untilStopped`. */
+/** The reason a stop gives its cancellation (waits end with STOPPED, see `untilStopped`). */
 const STOP_REASON = new Error('the streaming task was stopped');
 
 function releaseIfBuffer(item: unknown): void {
@@ -74,10 +74,7 @@ export class StreamingTask {
 
   /** `p`, or STOPPED as soon as `stop()` is called, whichever comes first. */
   private untilStopped<T>(p: Promise<T>): Promise<T | typeof STOPPED> {
-    return this.stopping.race(p).catch((e: unknown) => {
-      if (this.stopping.isReason(e)) return STOPPED;
-      throw e;
-    });
+    return this.stopping.or(p, STOPPED);
   }
 
   pause(): void {

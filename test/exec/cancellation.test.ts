@@ -39,4 +39,13 @@ describe('Cancellation', () => {
     fail(new Error('rejected after nobody waits'));
     await new Promise((r) => setTimeout(r, 10));
   });
+
+  it('or() resolves with its value once cancelled, before or during the wait', async () => {
+    const c = new Cancellation();
+    const during = c.or(never(), 'stopped');
+    c.cancel(new Error('stop'));
+    expect(await during).toBe('stopped');
+    expect(await c.or(never(), 'stopped')).toBe('stopped');
+    expect(await new Cancellation().or(Promise.resolve(1), 'stopped')).toBe(1);
+  });
 });
