@@ -1,5 +1,5 @@
 import { ParallaxError } from '../errors.js';
-import { restoreProperty } from './restore-property.js';
+import { setOnBothCopies } from './property-copies.js';
 import { Allocator, type BufferAllocator } from '../memory/allocator.js';
 import { checkRestart, resolveOptions, sameIsolationPlan, withRunIsolation, type PipelineIsolation, type PipelineOptions, type ResolvedPipelineOptions, type RunOptions } from './pipeline-options.js';
 import { NO_LEVEL, type LinkStats, type PadStats, type PipelineStats } from './pipeline-stats.js';
@@ -410,17 +410,10 @@ export class Pipeline {
       if (spec !== undefined && !spec.mutable && !spec.readonly) {
         throw new ParallaxError('PROPERTY_NOT_MUTABLE', `property ${property} of ${el.name} cannot change while ${this.name} is starting; set it before run() or once it ends`);
       }
-      const before = el.get(property);
-      el.set(property, value);
-      const set = el.get(property);
-      await this.transitions;
-      if (this.scheduler === null || this.currentState === 'suspended') return;
-      try {
-        await this.scheduler.setProperty(el, property, set);
-      } catch (e) {
-        restoreProperty(el, property, before, set);
-        throw e;
-      }
+      await setOnBothCopies(el, property, value, async (set) => {
+        await this.transitions;
+        if (this.scheduler !== null && this.currentState !== 'suspended') await this.scheduler.setProperty(el, property, set);
+      });
       return;
     }
     if (this.scheduler !== null && this.currentState !== 'suspended') await this.scheduler.setProperty(el, property, value);

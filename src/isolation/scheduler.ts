@@ -18,7 +18,7 @@ import type { BusMessage } from '../element/message.js';
 import type { Pad } from '../element/pad.js';
 import type { PropertyValue } from '../element/property.js';
 import { ParallaxError } from '../errors.js';
-import { restoreProperty } from '../exec/restore-property.js';
+import { setOnBothCopies } from '../exec/property-copies.js';
 import { Cancellation } from '../exec/cancellation.js';
 import type { DriverSpec } from '../exec/driver.js';
 import type { ElementSpec, PadRef, WireValue } from '../exec/threads/protocol.js';
@@ -520,18 +520,14 @@ export class ProcessScheduler {
   }
 
   async setProperty(el: Element, name: string, value: unknown): Promise<void> {
-    const before = el.get(name);
-    el.set(name, value);
-    const set = el.get(name);
     const h = this.hostOf.get(el.name);
-    if (h === undefined) return;
-    try {
-      await h.call({ op: 'set-property', element: el.name, property: name, value: toWireValue(set) }, `setting ${el.name}.${name}`);
-    } catch (e) {
-      // Refused where the element runs: the supervisor's copy must not keep a value the stream never had.
-      restoreProperty(el, name, before, set);
-      throw e;
+    if (h === undefined) {
+      el.set(name, value);
+      return;
     }
+    await setOnBothCopies(el, name, value, async (set) => {
+      await h.call({ op: 'set-property', element: el.name, property: name, value: toWireValue(set) }, `setting ${el.name}.${name}`);
+    });
   }
 
   async getProperty(el: Element, name: string): Promise<PropertyValue> {

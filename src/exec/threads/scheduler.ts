@@ -1,5 +1,5 @@
 import { ParallaxError, fromWireRefusal } from '../../errors.js';
-import { restoreProperty } from '../restore-property.js';
+import { setOnBothCopies } from '../property-copies.js';
 import { Cancellation } from '../cancellation.js';
 import { Caps } from '../../element/caps/index.js';
 import type { ElementContext } from '../../element/context.js';
@@ -280,18 +280,15 @@ export class ThreadScheduler {
 
   /** Sets a property on an element, wherever it runs. */
   async setProperty(el: Element, name: string, value: unknown): Promise<void> {
-    const before = el.get(name);
-    el.set(name, value);
-    const set = el.get(name);
     const thread = this.threadOf.get(el.name);
-    if (thread === undefined) return;
-    const refused = await thread
-      .call(`setting ${el.name}.${name}`, (c) => c.setProperty(el.name, name, toWireValue(set)))
-      .catch((e: unknown) => ({ thrown: e }));
-    if (refused === null) return;
-    // Refused where the element runs: the loop's copy must not keep a value the stream never had.
-    restoreProperty(el, name, before, set);
-    throw 'thrown' in refused ? refused.thrown : fromWireRefusal(refused, '');
+    if (thread === undefined) {
+      el.set(name, value);
+      return;
+    }
+    await setOnBothCopies(el, name, value, async (set) => {
+      const refused = await thread.call(`setting ${el.name}.${name}`, (c) => c.setProperty(el.name, name, toWireValue(set)));
+      if (refused !== null) throw fromWireRefusal(refused, '');
+    });
   }
 
   async getProperty(el: Element, name: string): Promise<PropertyValue> {
