@@ -32,13 +32,25 @@ export abstract class Sink extends Element {
   /** Hook: EOS arrived, after every render finished. May flush and close asynchronously. */
   protected onEos(): void | Promise<void> {}
 
+  private unblocked = false;
+
+  /**
+   * The pipeline is stopping (`unblock()` was called; `start()` clears it): a render or a wait
+   * in progress should end with FLUSHING rather than go on.
+   */
+  protected get stopping(): boolean {
+    return this.unblocked;
+  }
+
   /** The pipeline is stopping: renders still queued drop their buffers instead of waiting. */
   override unblock(): void {
+    this.unblocked = true;
     this.pendingFlow = FlowResult.FLUSHING;
   }
 
   override start(): void | Promise<void> {
     this.inflight = null;
+    this.unblocked = false;
     this.pendingFlow = FlowResult.OK;
     this.eosReached = false;
   }

@@ -65,11 +65,6 @@ export class FileSink extends Sink {
   /** The named pipe to write instead of a file, and its handle once a reader opened it. */
   private pipePath: string | null = null;
   private pipe: Socket | null = null;
-  /**
-   * The pipeline is stopping (unblock() or stop(); start() clears it): writes in flight are
-   * abandoned, a wait for a pipe's reader ends, renders return FLUSHING.
-   */
-  private stopping = false;
   /** Where the next write goes. */
   private position = 0;
   /** Writes name their position once a segment has moved it (plain writes until then). */
@@ -94,7 +89,6 @@ export class FileSink extends Sink {
     this.positional = false;
     this.skipping = false;
     this.failed = null;
-    this.stopping = false;
     this.dropPending();
     const location = this.get('location');
     if (typeof location !== 'string' || location === '') {
@@ -139,9 +133,8 @@ export class FileSink extends Sink {
   }
 
   override unblock(): void {
+    // From here `stopping` holds: writes in flight are abandoned, a wait for a pipe's reader ends.
     super.unblock();
-    // The pipeline is stopping: a wait for a pipe's reader ends here.
-    this.stopping = true;
     this.wakeRenderer();
   }
 
@@ -160,9 +153,8 @@ export class FileSink extends Sink {
   }
 
   override async stop(): Promise<void> {
-    this.stopping = true;
+    this.unblock();
     this.dropPending();
-    this.wakeRenderer();
     // A write waiting on a reader that stopped reading ends here (with an error that is ignored).
     this.pipe?.destroy();
     while (this.writing !== null) await this.writing;

@@ -33,8 +33,6 @@ export class ValueSink<T> extends Sink {
   /** Calls the consumer from item `from` on; stops at the first that returns a promise (its index, the promise in `pending`). */
   private readonly loop: (values: readonly unknown[], pending: [Promise<void> | undefined]) => number;
   private readonly pending: [Promise<void> | undefined] = [undefined];
-  /** Set by `unblock` (the pipeline is stopping): no more consumer calls. Event loop. */
-  private flushing = false;
 
   /** `end` runs at EOS after the last value (a target's close); a failure fails the pipeline naming this sink. */
   constructor(name: string, private readonly consumer: ValueConsumer<T>, private readonly end?: () => Promise<void>) {
@@ -51,16 +49,6 @@ export class ValueSink<T> extends Sink {
       return -1;`, consumer);
   }
 
-  override start(): void | Promise<void> {
-    this.flushing = false;
-    return super.start();
-  }
-
-  override unblock(): void {
-    super.unblock();
-    this.flushing = true;
-  }
-
   override stop(): void {
     this.unblock();
   }
@@ -70,7 +58,7 @@ export class ValueSink<T> extends Sink {
   }
 
   protected override render(buf: Buffer): FlowResult | Promise<FlowResult> {
-    if (this.flushing) return FlowResult.FLUSHING;
+    if (this.stopping) return FlowResult.FLUSHING;
     const values = buf.values;
     if (values === undefined) return this.error(`expected value batches from a typed stage, got a ${buf.size}-byte buffer`);
     const at = this.loop(values, this.pending);
@@ -87,9 +75,9 @@ export class ValueSink<T> extends Sink {
   private async awaitRest(values: readonly unknown[], i: number, pending: Promise<void>): Promise<FlowResult> {
     await pending;
     for (let j = i + 1; j < values.length; j++) {
-      if (this.flushing) return FlowResult.FLUSHING;
+      if (this.stopping) return FlowResult.FLUSHING;
       await this.consumer(values[j] as T);
     }
-    return this.flushing ? FlowResult.FLUSHING : FlowResult.OK;
+    return this.stopping ? FlowResult.FLUSHING : FlowResult.OK;
   }
 }
